@@ -1,0 +1,143 @@
+"""Reading source posts: Jekyll file names, YAML front matter, the Markdown body.
+
+python-frontmatter parses the metadata; this module finds the body itself so
+that line numbers stay true (python-frontmatter strips the body), wraps YAML
+errors with their file and line, accepts a UTF-8 BOM and CRLF line endings,
+and parses dates the way Jekyll does (``2025-08-12 12:04:51 +0900`` included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+
+from .errors import Location, PipelineError
+
+POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)\.(md|markdown|mkd|mkdn)$")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[ Tt](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
+    r"\s*(Z|[+-]\d{2}:?\d{2})?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """One source post, as written by its author."""
+
+    path: Path
+    """Absolute path of the Markdown file."""
+    location: Location
+    """The file, relative to the project root (line 0)."""
+    slug: str
+    """URL name, from the file name (``tesla-ai-jim-keller``)."""
+    date: dt.datetime
+    """Publication date (from ``date:`` or the file name)."""
+    modified: dt.datetime
+    """Last modification (``last_modified_at:``, else :attr:`date`)."""
+    meta: dict[str, Any] = field(repr=False)
+    """Front matter, as YAML gave it."""
+    body: str = field(repr=False)
+    """Markdown body, unstripped, ``\\n`` line endings."""
+    body_line: int = 1
+    """1-based line number in the file of the body's first line."""
+
+    @property
+    def name(self) -> str:
+        """File stem, which names the post's catalogs (``2021-02-22-tesla-ai-jim-keller``)."""
+        return self.path.stem
+
+
+def parse_date(value: object) -> dt.datetime | None:
+    """A Jekyll date (datetime, date or string with optional time and offset), or None."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if not isinstance(value, str):
+        return None
+    m = _DATE.match(value.strip())
+    if not m:
+        return None
+    y, mo, d, h, mi, s, off = m.groups()
+    tz = None
+    if off:
+        if off == "Z":
+            tz = dt.UTC
+        else:
+            sign = -1 if off[0] == "-" else 1
+            digits = off[1:].replace(":", "")
+            tz = dt.timezone(sign * dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    try:
+        return dt.datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0), tzinfo=tz)
+    except ValueError:
+        return None
+
+
+def _line_of_key(front: str, key: str) -> int:
+    m = re.search(rf"^{re.escape(key)}\s*:", front, re.MULTILINE)
+    return front.count("\n", 0, m.start()) + 2 if m else 1
+
+
+def read_post(path: Path, root: Path) -> Post:
+    """Read one post; raise :class:`PipelineError` located at the offending line."""
+    where = Location.of(path, root=root)
+    m_name = POST_NAME.match(path.name)
+    if not m_name:
+        raise PipelineError(where, "post file names must look like YYYY-MM-DD-title.md")
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise PipelineError(Location(where.path, line), "file is not valid UTF-8") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    m_front = _FRONT_MATTER.match(text)
+    if not m_front:
+        raise PipelineError(Location(where.path, 1), "no front matter: a post starts with a '---' line")
+    front = m_front.group(1) or ""
+    try:
+        meta = frontmatter.loads(text).metadata
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PipelineError(Location(where.path, line), f"invalid YAML front matter: {problem}") from None
+    if not isinstance(meta, dict):
+        raise PipelineError(Location(where.path, 2), "front matter must be a YAML mapping")
+    body = text[m_front.end():]
+    body_line = text.count("\n", 0, m_front.end()) + 1
+
+    y, mo, d, slug, _ = m_name.groups()
+    date = parse_date(meta.get("date")) if "date" in meta else None
+    if "date" in meta and date is None:
+        raise PipelineError(Location(where.path, _line_of_key(front, "date")),
+                            f"cannot read date {meta['date']!r} (use YYYY-MM-DD [HH:MM:SS] [+HHMM])")
+    if date is None:
+        try:
+            date = dt.datetime(int(y), int(mo), int(d))
+        except ValueError:
+            raise PipelineError(where, "the date in the file name is not a real date") from None
+    modified = date
+    if meta.get("last_modified_at") is not None:
+        parsed = parse_date(meta["last_modified_at"])
+        if parsed is None:
+            raise PipelineError(Location(where.path, _line_of_key(front, "last_modified_at")),
+                                f"cannot read last_modified_at {meta['last_modified_at']!r}")
+        modified = parsed
+    return Post(path=path, location=where, slug=str(meta.get("slug") or slug), date=date,
+                modified=modified, meta=meta, body=body, body_line=body_line)
+
+
+def find_posts(posts_dir: Path) -> list[Path]:
+    """Post files under ``posts_dir``, sorted by name (Jekyll's order)."""
+    if not posts_dir.is_dir():
+        return []
+    return sorted(p for p in posts_dir.rglob("*") if p.is_file() and p.suffix in (".md", ".markdown", ".mkd", ".mkdn"))

@@ -1,0 +1,160 @@
+"""The translator-facing commands: ``extract`` (POT files) and ``update`` (PO files).
+
+``extract`` writes ``locales/templates/<post>.pot`` for every post and
+``locales/templates/site.pot`` for the UI strings of the layouts and includes,
+the site title and the taxonomy terms (categories and tags, each translated
+once for the whole site, told apart by ``msgctxt``).  ``update`` merges each
+template into every target locale's PO file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract as babel_extract
+
+from .catalogs import (
+    add_entry,
+    build_date,
+    read_catalog,
+    template_catalog,
+    translation_memory,
+    update_catalog,
+    write_catalog,
+)
+from .config import SiteConfig
+from .errors import Location, PipelineError, Problems
+from .liquid_stage import TRANSLATABLE
+from .project import SITE_DOMAIN, Source, catalog_path, read_sources, template_path
+from .render import THEME_DIR
+
+TAXONOMY_CONTEXT = {"categories": "category", "tags": "tag"}
+
+
+@dataclass
+class Report:
+    """What a command wrote."""
+
+    written: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def post_template(source: Source, date: dt.datetime) -> Catalog:
+    """The POT of one post: front matter messages, then body messages in order."""
+    return template_catalog([*source.front, *source.body.messages], date)
+
+
+def site_template(config: SiteConfig, sources: list[Source], date: dt.datetime) -> Catalog:
+    """The POT of UI strings (layouts, includes), the site title and taxonomy terms."""
+    cat = template_catalog([], date)
+    add_entry(cat, config.title, Location("site.toml", 1), "site title", context="site")
+    layout_dirs = [config.root / "layouts", THEME_DIR / "templates"]
+    for folder in layout_dirs:
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.html")) + sorted(folder.glob("*.xml")):
+            if folder != THEME_DIR / "templates" or not (config.root / "layouts" / path.name).exists():
+                _extract_jinja(cat, path, config.root)
+    if config.includes_dir.is_dir():
+        for path in sorted(config.includes_dir.rglob("*")):
+            if path.is_file():
+                _extract_liquid(cat, path, config.root)
+    from .segments import taxonomy_terms
+
+    for source in sources:
+        for key, term, location in taxonomy_terms(source.post):
+            add_entry(cat, term, location, key, context=TAXONOMY_CONTEXT[key])
+    return cat
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return f"(theme)/{path.name}"
+
+
+def _extract_jinja(cat: Catalog, path: Path, root: Path) -> None:
+    with path.open("rb") as f:
+        for lineno, message, _comments, context in babel_extract(
+            "jinja2.ext:babel_extract", f,
+            keywords={"_": None, "gettext": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)},
+            options={"extensions": "jinja2.ext.i18n", "trimmed": "true"},
+        ):
+            flags = ["python-format"] if any("%(" in m for m in _as_tuple(message)) else []
+            add_entry(cat, message, Location(_shown(path, root), lineno), "ui", context=context,
+                      flags=flags)
+
+
+def _as_tuple(message: str | tuple[str, ...]) -> tuple[str, ...]:
+    return message if isinstance(message, tuple) else (message,)
+
+
+def _extract_liquid(cat: Catalog, path: Path, root: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for m in TRANSLATABLE.finditer(text):
+        add_entry(cat, m.group(2), Location(_shown(path, root), text.count("\n", 0, m.start()) + 1), "ui")
+
+
+def extract(config: SiteConfig) -> Report:
+    """Write every POT file; raise :class:`Problems` if a post cannot be read."""
+    problems = Problems()
+    sources = read_sources(config, problems)
+    problems.raise_if_errors()
+    date = build_date()
+    report = Report()
+    templates = {s.post.name: post_template(s, date) for s in sources}
+    templates[SITE_DOMAIN] = site_template(config, sources, date)
+    for domain, cat in templates.items():
+        path = template_path(config, domain)
+        if write_catalog(path, cat, prose=domain != SITE_DOMAIN):
+            report.written.append(path)
+        else:
+            report.unchanged += 1
+    return report
+
+
+def update(config: SiteConfig, drop_obsolete: bool = False) -> Report:
+    """Merge every POT into every target locale's PO file.
+
+    Every catalog is read (and every problem reported) before any is written,
+    so a broken catalog stops the command with all files untouched.
+    """
+    problems = Problems()
+    templates_dir = config.locales_dir / "templates"
+    template_files = sorted(templates_dir.glob("*.pot")) if templates_dir.is_dir() else []
+    if not template_files:
+        raise PipelineError(Location.of(templates_dir, root=config.root),
+                            "no templates; run 'extract' first")
+    templates: dict[str, Catalog] = {}
+    for path in template_files:
+        try:
+            templates[path.stem] = read_catalog(path, config.root)
+        except PipelineError as exc:
+            problems.add(exc.problem)
+    existing: dict[tuple[str, str], Catalog | None] = {}
+    for locale in config.target_locales:
+        for domain in templates:
+            path = catalog_path(config, locale, domain)
+            try:
+                existing[(locale.code, domain)] = read_catalog(path, config.root, locale) if path.is_file() else None
+            except PipelineError as exc:
+                problems.add(exc.problem)
+    problems.raise_if_errors()
+
+    date = build_date()
+    report = Report()
+    for locale in config.target_locales:
+        memory = translation_memory(c for (code, _), c in existing.items() if code == locale.code and c)
+        for domain, template in templates.items():
+            po = update_catalog(existing[(locale.code, domain)], template, locale, date, memory,
+                                drop_obsolete=drop_obsolete)
+            path = catalog_path(config, locale, domain)
+            if write_catalog(path, po, prose=domain != SITE_DOMAIN):
+                report.written.append(path)
+            else:
+                report.unchanged += 1
+    return report

@@ -1,0 +1,192 @@
+"""A Python-Markdown extension that renders posts as Jekyll's kramdown does.
+
+Written through Python-Markdown's own extension API (no fork):
+
+* :class:`KramdownEmphasisProcessor` replaces the ``em_strong`` inline
+  processor with kramdown's emphasis rules.  CommonMark's flanking rules (and
+  Python-Markdown's delimiter processor that follows them) turn
+  ``**汎用…（* Dojo）…できます。**`` into a broken ``<em>``, because the ``*``
+  after a fullwidth parenthesis "closes"; kramdown only requires that an
+  opening delimiter is not followed by whitespace and a closing one not
+  preceded by it, so the sentence is one ``<strong>``.
+* :class:`LinkRelTreeprocessor` adds ``rel="noopener"`` to links that open a
+  new window (``{:target="_blank"}``).
+* :class:`SourceLangTreeprocessor` turns the private markers that
+  :func:`i18n.segments.assemble` puts around an untranslated block into a
+  ``lang`` attribute on the block's element.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's convention)
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+from .text import UNTRANSLATED_END, UNTRANSLATED_START
+
+_DELIMS = re.compile(r"\*{1,2}|_{1,2}")
+
+
+class _EmphasisParser:
+    """kramdown's ``parse_emphasis``/``parse_spans`` for ``*`` and ``_``, on one string."""
+
+    def __init__(self, data: str):
+        self.data = data
+
+    def parse(self, pos: int, stack: tuple[str, ...]) -> tuple[etree.Element, int] | None:
+        """Emphasis starting at ``pos``: (element, end index), or None if it is plain text."""
+        data = self.data
+        run = _DELIMS.match(data, pos)
+        if run is None:
+            return None
+        delim = run.group()
+        kind = "strong" if len(delim) == 2 else "em"
+        char = delim[0]
+        after = data[pos + len(delim):pos + len(delim) + 1]
+        before = data[max(0, pos - 2):pos]
+        intraword = before[-1:].isalpha() or (before[-1:] == "-" and before[:1].isalpha())
+        if (char == "_" and intraword) or after.isspace() \
+                or not after or kind in stack:
+            return None
+        found = self._spans(pos + len(delim), delim, kind, char, stack)
+        if found is None and kind == "strong" and "em" not in stack[-1:]:
+            inner = self._spans(pos + 2, char, "em", char, stack)
+            if inner is not None:
+                el, end = inner
+                outer = etree.Element("span")  # placeholder: first delimiter stays literal
+                outer.text = char
+                outer.append(el)
+                return outer, end
+            return None
+        return found
+
+    def _spans(self, start: int, delim: str, kind: str, char: str,
+               stack: tuple[str, ...]) -> tuple[etree.Element, int] | None:
+        data = self.data
+        el = etree.Element(kind)
+        parts: list[str | etree.Element] = []
+        text = ""
+        k = start
+        while k < len(data):
+            if data.startswith(delim, k) and k > start and self._may_close(k, delim, kind, char):
+                _fill(el, parts, text)
+                return el, k + len(delim)
+            if data[k] in "*_":
+                nested = self.parse(k, (*stack, kind))
+                if nested is not None:
+                    child, end = nested
+                    parts.append(text)
+                    text = ""
+                    parts.append(child)
+                    k = end
+                    continue
+                m = _DELIMS.match(data, k)
+                assert m
+                text += m.group()
+                k = m.end()
+                continue
+            if data[k] == "\\" and k + 1 < len(data):
+                text += data[k:k + 2]
+                k += 2
+                continue
+            text += data[k]
+            k += 1
+        return None
+
+    def _may_close(self, k: int, delim: str, kind: str, char: str) -> bool:
+        data = self.data
+        if data[k - 1].isspace():
+            return False
+        if kind == "em" and data.startswith(char * 2, k) and not data.startswith(char * 3, k):
+            return False
+        return not (char == "_" and k + len(delim) < len(data) and data[k + len(delim)].isalnum())
+
+
+def _fill(el: etree.Element, parts: list[str | etree.Element], tail: str) -> None:
+    last: etree.Element | None = None
+    for part in [*parts, tail]:
+        if isinstance(part, str):
+            if last is None:
+                el.text = (el.text or "") + part
+            else:
+                last.tail = (last.tail or "") + part
+        elif part.tag == "span":  # a literal delimiter followed by an emphasis
+            if last is None:
+                el.text = (el.text or "") + (part.text or "")
+            else:
+                last.tail = (last.tail or "") + (part.text or "")
+            for child in part:
+                el.append(child)
+                last = child
+        else:
+            el.append(part)
+            last = part
+
+
+class KramdownEmphasisProcessor(InlineProcessor):
+    """``*em*``, ``**strong**``, ``_em_``, ``__strong__`` with kramdown's rules."""
+
+    def __init__(self) -> None:
+        super().__init__(r"\*{1,2}|_{1,2}")
+
+    def handleMatch(  # type: ignore[override]  # noqa: N802 (Python-Markdown's API)
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element | None, int | None, int | None]:
+        result = _EmphasisParser(data).parse(m.start(), ())
+        if result is None:
+            return None, None, None
+        el, end = result
+        if el.tag == "span":  # kramdown's fallback: "*" stays literal, an <em> follows it
+            return el[0], m.start() + 1, end
+        return el, m.start(), end
+
+
+class LinkRelTreeprocessor(Treeprocessor):
+    """``rel="noopener"`` on every link with ``target="_blank"``."""
+
+    def run(self, root: etree.Element) -> None:
+        for a in root.iter("a"):
+            if a.get("target") == "_blank":
+                rel = set((a.get("rel") or "").split())
+                rel.add("noopener")
+                a.set("rel", " ".join(sorted(rel)))
+
+
+class SourceLangTreeprocessor(Treeprocessor):
+    """Mark untranslated blocks with the source ``lang`` and drop the markers."""
+
+    def __init__(self, md: Markdown, source_lang: str):
+        super().__init__(md)
+        self.source_lang = source_lang
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            text = el.text or ""
+            if UNTRANSLATED_START in text:
+                el.set("lang", self.source_lang)
+            for attr in ("text", "tail"):
+                value = getattr(el, attr)
+                if value and (UNTRANSLATED_START in value or UNTRANSLATED_END in value):
+                    setattr(el, attr, value.replace(UNTRANSLATED_START, "").replace(UNTRANSLATED_END, ""))
+            for key, value in list(el.attrib.items()):
+                if UNTRANSLATED_START in value or UNTRANSLATED_END in value:
+                    el.set(key, value.replace(UNTRANSLATED_START, "").replace(UNTRANSLATED_END, ""))
+
+
+class KramdownExtension(Extension):
+    """Register the processors above on a Markdown instance."""
+
+    def __init__(self, source_lang: str = "ja", **kwargs: object):
+        self.source_lang = source_lang
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
+        md.inlinePatterns.deregister("em_strong", strict=False)
+        md.inlinePatterns.deregister("em_strong2", strict=False)
+        md.inlinePatterns.register(KramdownEmphasisProcessor(), "em_strong", 60)
+        md.treeprocessors.register(LinkRelTreeprocessor(md), "link_rel", 4)
+        md.treeprocessors.register(SourceLangTreeprocessor(md, self.source_lang), "source_lang", 3)

@@ -1,0 +1,101 @@
+"""The one table of locale codes, backed by Babel's CLDR data.
+
+A site names its languages once (``ja``, ``ko``, ``en``, ``zh-Hant``...).  From
+that code this module derives every spelling the pipeline needs, so that the
+catalog folder, ``<html lang>``, ``hreflang``, ``og:locale`` and the URL can
+never disagree:
+
+=============  ==========  ==========
+use            ``ko``      ``zh-Hant``
+=============  ==========  ==========
+catalog dir    ``ko``      ``zh_Hant``
+URL segment    ``ko``      ``zh-hant``
+lang/hreflang  ``ko``      ``zh-Hant``
+og:locale      ``ko_KR``   ``zh_TW``
+=============  ==========  ==========
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+# Reading speed, per minute, in the unit that suits the script: characters for
+# scripts written without spaces between words (and for Korean, whose syllable
+# blocks are dense), words elsewhere.  Figures from reading-speed studies
+# (Trauzettel-Klosinski & Dietz 2012): ~500 chars/min for Japanese, ~250 words/min.
+_CHARS_PER_MINUTE = {"ja": 500, "zh": 300, "ko": 500}
+_WORDS_PER_MINUTE = 230
+
+
+@dataclass(frozen=True, slots=True)
+class SiteLocale:
+    """Every spelling of one site language."""
+
+    code: str
+    """BCP 47 tag as configured and used in ``lang``/``hreflang`` (``ko``, ``zh-Hant``)."""
+    babel: Locale
+    """Babel locale for dates, plural forms and display names."""
+
+    def __repr__(self) -> str:
+        return f"SiteLocale({self.code!r})"
+
+    @property
+    def catalog_dir(self) -> str:
+        """Folder name under ``locales/`` (gettext style, ``zh_Hant``)."""
+        return self.code.replace("-", "_")
+
+    @property
+    def url_segment(self) -> str:
+        """First URL path segment (lower case, ``zh-hant``)."""
+        return self.code.lower()
+
+    @property
+    def hreflang(self) -> str:
+        """Value for ``hreflang`` and ``<html lang>``: never ``ko_KR``."""
+        return self.code
+
+    @property
+    def og_locale(self) -> str:
+        """Open Graph ``language_TERRITORY`` (``ko_KR``), from CLDR likely subtags."""
+        likely = get_global("likely_subtags").get(str(self.babel))
+        territory = self.babel.territory
+        if territory is None and likely:
+            territory = Locale.parse(likely).territory
+        return f"{self.babel.language}_{territory}" if territory else self.babel.language
+
+    @property
+    def native_name(self) -> str:
+        """The language's name in itself (日本語, 한국어, English)."""
+        name = self.babel.get_display_name(self.babel) or self.code
+        return name[:1].upper() + name[1:] if self.babel.language in ("en", "fr", "de", "es") else name
+
+    @property
+    def direction(self) -> str:
+        """``ltr`` or ``rtl``."""
+        return "rtl" if self.babel.character_order == "right-to-left" else "ltr"
+
+    @property
+    def reading_unit(self) -> str:
+        """``chars`` or ``words``: how reading time is measured in this language."""
+        return "chars" if self.babel.language in _CHARS_PER_MINUTE else "words"
+
+    @property
+    def reading_rate(self) -> int:
+        """Characters or words (see :attr:`reading_unit`) read per minute."""
+        return _CHARS_PER_MINUTE.get(self.babel.language, _WORDS_PER_MINUTE)
+
+
+@cache
+def site_locale(code: str) -> SiteLocale:
+    """Parse a configured locale code; raise ``ValueError`` if CLDR does not know it."""
+    if not code or code.strip() != code:
+        raise ValueError(f"invalid locale code {code!r}")
+    try:
+        babel_locale = Locale.parse(code, sep="-") if "-" in code else Locale.parse(code)
+    except (UnknownLocaleError, ValueError) as exc:
+        raise ValueError(f"unknown locale code {code!r}: {exc}") from None
+    return SiteLocale(code, babel_locale)

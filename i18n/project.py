@@ -1,0 +1,93 @@
+"""Gathering a site's inputs: posts, their segments, and every catalog.
+
+Everything is read (and every problem collected) before anything is written,
+because hreflang and listings need the whole set of pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from .catalogs import read_catalog
+from .config import SiteConfig
+from .content import Post, find_posts, read_post
+from .errors import PipelineError, Problems
+from .locales import SiteLocale
+from .segments import Message, Segmented, segment_post
+
+SITE_DOMAIN = "site"
+"""Catalog name of UI strings and taxonomy terms."""
+
+
+def template_path(config: SiteConfig, domain: str) -> Path:
+    return config.locales_dir / "templates" / f"{domain}.pot"
+
+
+def catalog_path(config: SiteConfig, locale: SiteLocale, domain: str) -> Path:
+    return config.locales_dir / locale.catalog_dir / "LC_MESSAGES" / f"{domain}.po"
+
+
+@dataclass
+class Source:
+    """One post with its messages."""
+
+    post: Post
+    front: list[Message]
+    body: Segmented
+
+
+@dataclass
+class Project:
+    """All inputs of a build."""
+
+    config: SiteConfig
+    sources: list[Source] = field(default_factory=list)
+    catalogs: dict[tuple[str, str], Catalog | None] = field(default_factory=dict)
+    """(post name, locale code) -> catalog, None when the PO file does not exist."""
+    site_catalogs: dict[str, Catalog | None] = field(default_factory=dict)
+
+
+def read_sources(config: SiteConfig, problems: Problems) -> list[Source]:
+    """Read and segment every post, collecting problems."""
+    sources = []
+    slugs: dict[str, Post] = {}
+    for path in find_posts(config.posts_dir):
+        try:
+            post = read_post(path, config.root)
+        except PipelineError as exc:
+            problems.add(exc.problem)
+            continue
+        if post.slug in slugs and slugs[post.slug].date.date() == post.date.date():
+            problems.error(post.location, f"same URL as {slugs[post.slug].location}: rename one post")
+            continue
+        slugs[post.slug] = post
+        front, body = segment_post(post)
+        sources.append(Source(post, front, body))
+    return sources
+
+
+def gather(config: SiteConfig) -> Project:
+    """Read posts and catalogs; raise :class:`Problems` with everything wrong."""
+    problems = Problems()
+    project = Project(config, read_sources(config, problems))
+    for locale in config.target_locales:
+        for source in project.sources:
+            project.catalogs[(source.post.name, locale.code)] = _maybe_read(
+                catalog_path(config, locale, source.post.name), config, locale, problems)
+        project.site_catalogs[locale.code] = _maybe_read(
+            catalog_path(config, locale, SITE_DOMAIN), config, locale, problems)
+    problems.raise_if_errors()
+    return project
+
+
+def _maybe_read(path: Path, config: SiteConfig, locale: SiteLocale, problems: Problems) -> Catalog | None:
+    if not path.is_file():
+        return None
+    try:
+        return read_catalog(path, config.root, locale)
+    except PipelineError as exc:
+        problems.add(exc.problem)
+        return None

@@ -1,0 +1,87 @@
+"""Rendering: localized Markdown to article HTML, and pages through Jinja2 layouts.
+
+Markdown is Python-Markdown with its own extensions (attribute lists,
+tables, footnotes, fenced code, definition lists, tables of contents with
+Unicode-safe ids) plus :mod:`i18n.kramdown`; one instance per process, reset
+before every document, since an instance keeps per-document state.
+
+Layouts are Jinja2 templates with autoescaping and the ``jinja2.ext.i18n``
+extension; UI strings come from the locale's ``site`` catalog, compiled in
+memory.  Dates are formatted by Babel for the page's locale.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gettext
+import math
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from markdown import Markdown
+from markdown.extensions.toc import TocExtension, slugify_unicode
+
+from .kramdown import KramdownExtension
+from .locales import SiteLocale
+
+THEME_DIR = Path(__file__).parent / "theme"
+_TAGS = re.compile(r"<[^>]+>")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+@cache
+def _markdown(source_lang: str) -> Markdown:
+    return Markdown(
+        extensions=[
+            "attr_list", "tables", "footnotes", "fenced_code", "def_list", "abbr", "md_in_html",
+            TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="2-4"),
+            KramdownExtension(source_lang=source_lang),
+        ],
+        output_format="html",
+    )
+
+
+def markdown_to_html(text: str, source_lang: str) -> str:
+    """Render one document's Markdown (Liquid already run) to HTML."""
+    md = _markdown(source_lang)
+    md.reset()
+    return md.convert(text)
+
+
+def reading_minutes(html: str, locale: SiteLocale) -> int:
+    """Minutes to read ``html`` in ``locale`` (characters or words per minute), at least 1."""
+    text = _TAGS.sub(" ", html)
+    amount = sum(1 for ch in text if not ch.isspace()) if locale.reading_unit == "chars" else len(_WORD.findall(text))
+    return max(1, math.ceil(amount / locale.reading_rate))
+
+
+def make_jinja(locale: SiteLocale, translations: gettext.NullTranslations,
+               layouts_dir: Path | None = None) -> jinja2.Environment:
+    """Jinja2 environment for one language: site layouts first, then the theme."""
+    search = [str(layouts_dir)] if layouts_dir and layouts_dir.is_dir() else []
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([*search, str(THEME_DIR / "templates")]),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+
+    def long_date(value: dt.datetime | dt.date, fmt: str = "long") -> str:
+        return format_date(value, format=fmt, locale=locale.babel)
+
+    env.filters["format_date"] = long_date
+    env.filters["pgettext"] = translations.pgettext
+    return env
+
+
+def render_page(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
+    """Render a layout to a page."""
+    return env.get_template(template).render(**context)

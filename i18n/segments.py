@@ -1,0 +1,532 @@
+"""THE definition of a message: how a post is cut into translatable units.
+
+One function, :func:`segment_post`, serves both extraction (the messages go to
+the POT) and translation (:func:`assemble` puts translations back in the same
+places), as Sphinx's ``extract_messages`` does for both its gettext builder
+and its i18n transform.  What is never a message is kept verbatim: code,
+raw HTML blocks, blocks that are only Liquid, attribute-list-only lines, link
+definitions, rules.
+
+A message is one block: a heading, a paragraph, a list item's paragraph, a
+paragraph in a block quote, a table cell, the alt text of an image that stands
+alone, a footnote's paragraph.  Its msgid is the block's inline Markdown on one
+line: soft breaks are joined CJK-aware (:func:`i18n.text.join_lines`), hard
+breaks become ``\\n``; inline Markdown, inline Liquid and kramdown attribute
+lists stay verbatim.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from markdown.extensions.toc import slugify_unicode
+
+from .content import Post
+from .errors import Location
+from .text import UNTRANSLATED_END, UNTRANSLATED_START, join_lines, plain_text, strip_markers
+
+FRONT_MATTER_KEYS = ("title", "description", "excerpt", "meta_keywords")
+"""Front matter keys whose values are shown to translators (in this order)."""
+TAXONOMY_KEYS = ("categories", "tags")
+"""Front matter keys whose terms go to the shared ``site`` catalog."""
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One translatable unit and where it comes from."""
+
+    msgid: str
+    """Source text as the translator sees it."""
+    location: Location
+    """File and line of the block's first line."""
+    kind: str
+    """Block kind, shown to translators as an extracted comment."""
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """The place of a message in a post body, for reassembly."""
+
+    message: Message
+    continuation: str = ""
+    """Container prefix for a hard line break inside the block (``> ``, four spaces)."""
+    heading_id: str | None = None
+    """For headings: the anchor taken from the source heading, the same in every language."""
+    markable: bool = True
+    """Whether an untranslated block can be marked with the source ``lang``."""
+
+
+Piece = str | Slot
+
+
+@dataclass(frozen=True, slots=True)
+class Segmented:
+    """A post body cut into verbatim text and message slots."""
+
+    pieces: tuple[Piece, ...]
+
+    @property
+    def messages(self) -> list[Message]:
+        return [p.message for p in self.pieces if isinstance(p, Slot)]
+
+
+class _Line(NamedTuple):
+    no: int
+    """1-based line number in the file."""
+    full: str
+    """The whole original line."""
+    col: int
+    """Where the content starts, after container prefixes."""
+
+    @property
+    def text(self) -> str:
+        return self.full[self.col:]
+
+    def at(self, col: int) -> _Line:
+        return _Line(self.no, self.full, min(col, len(self.full)))
+
+
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
+_LIQUID_BLOCK = re.compile(r"^\s*\{%-?\s*(raw|highlight|comment)\b")
+_LIQUID_ONLY = re.compile(r"^(\s*(\{%.*?%\}|\{\{.*?\}\}))+\s*$")
+_HTML_BLOCK = re.compile(r"^ {0,3}(<!--|<\?|<![A-Za-z]|</?([A-Za-z][A-Za-z0-9-]*)(\s|/?>|$))")
+_IAL_ONLY = re.compile(r"^ {0,3}\{:[^{}]*\}\s*$|^ {0,3}\{::[^{}]*/?\}\s*$")
+_HR = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
+_ATX = re.compile(r"^( {0,3}#{1,6})([ \t]+|$)(.*?)([ \t]+#+)?[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_QUOTE = re.compile(r"^ {0,3}> ?")
+_LIST = re.compile(r"^( {0,3})([*+-]|\d{1,9}[.)])([ \t]+|$)")
+_FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\]]+\]:[ \t]*")
+_LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
+_TABLE_DELIM = re.compile(r"^ *\|? *:?-+:? *(\| *:?-+:? *)*\|? *$")
+_IMAGE_ONLY = re.compile(r"^(!\[)((?:[^\]\\]|\\.)*)(\]\([^)]*\)(?:\{:?[^{}]*\})?)\s*$")
+_EXPLICIT_ID = re.compile(r"\{:?[^{}]*#[^{}\s]+[^{}]*\}\s*$")
+_BLOCK_LEVEL = {
+    "address", "article", "aside", "blockquote", "body", "canvas", "center", "dd", "details",
+    "dialog", "dir", "div", "dl", "dt", "embed", "fieldset", "figcaption", "figure", "footer",
+    "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup",
+    "hr", "html", "iframe", "legend", "li", "link", "main", "map", "menu", "meta", "nav",
+    "noframes", "noscript", "object", "ol", "optgroup", "option", "p", "param", "pre",
+    "script", "section", "source", "style", "summary", "table", "tbody", "td", "template",
+    "textarea", "tfoot", "th", "thead", "title", "tr", "track", "ul", "video", "audio",
+    "math", "ins", "del", "picture",
+}
+
+
+def _is_blank(line: _Line) -> bool:
+    return not line.text.strip()
+
+
+def _is_html_block(text: str) -> bool:
+    m = _HTML_BLOCK.match(text)
+    if not m:
+        return False
+    return m.group(2) is None or m.group(2).lower() in _BLOCK_LEVEL
+
+
+def _starts_block(text: str) -> bool:
+    """Whether a line could open a block of its own in some Markdown dialect."""
+    return bool(
+        _FENCE.match(text) or _ATX.match(text) or _HR.match(text) or _QUOTE.match(text)
+        or _LIST.match(text) or _is_html_block(text) or _IAL_ONLY.match(text)
+        or _LIQUID_BLOCK.match(text) or _FOOTNOTE.match(text) or _LIQUID_ONLY.match(text)
+    )
+
+
+class _Segmenter:
+    def __init__(self, path: str):
+        self.path = path
+        self.pieces: list[Piece] = []
+        self.used_ids: set[str] = set()
+
+    # -- output helpers -------------------------------------------------
+
+    def verbatim(self, lines: Iterable[_Line]) -> None:
+        for line in lines:
+            self.pieces.append(line.full + "\n")
+
+    def slot(self, line: _Line, start: int, msgid: str, kind: str, cont: str,
+             after: str = "\n", heading: bool = False) -> None:
+        """Emit ``line.full[:start]``, a slot for ``msgid``, then ``after``."""
+        self.pieces.append(line.full[:start])
+        heading_id = None
+        if heading and not _EXPLICIT_ID.search(msgid):
+            heading_id = self._unique_id(slugify_unicode(plain_text(msgid), "-") or "section")
+        message = Message(msgid, Location(self.path, line.no), kind)
+        self.pieces.append(Slot(message, cont, heading_id))
+        self.pieces.append(after)
+
+    def _unique_id(self, base: str) -> str:
+        candidate, n = base, 0
+        while candidate in self.used_ids:
+            n += 1
+            candidate = f"{base}_{n}"
+        self.used_ids.add(candidate)
+        return candidate
+
+    # -- blocks -----------------------------------------------------------
+
+    def blocks(self, lines: list[_Line], cont: str) -> None:
+        i = 0
+        previous_blank = True
+        while i < len(lines):
+            line = lines[i]
+            text = line.text
+            handler = self._dispatch(text, previous_blank)
+            i = handler(lines, i, cont)
+            previous_blank = _is_blank(lines[i - 1])
+
+    def _dispatch(self, text: str, previous_blank: bool) -> Callable[[list[_Line], int, str], int]:
+        if not text.strip():
+            return self._one_verbatim
+        if _FENCE.match(text):
+            return self._fence
+        if _LIQUID_BLOCK.match(text):
+            return self._liquid_block
+        if previous_blank and (text.startswith("    ") or text.startswith("\t")):
+            return self._indented_code
+        if _is_html_block(text):
+            return self._until_blank
+        if _IAL_ONLY.match(text) or _HR.match(text) or (_LINK_DEF.match(text) and not _FOOTNOTE.match(text)):
+            return self._one_verbatim
+        if _ATX.match(text):
+            return self._atx
+        if _QUOTE.match(text):
+            return self._quote
+        if _LIST.match(text):
+            return self._list_item
+        if _FOOTNOTE.match(text):
+            return self._footnote
+        return self._paragraph
+
+    def _one_verbatim(self, lines: list[_Line], i: int, cont: str) -> int:
+        self.verbatim(lines[i:i + 1])
+        return i + 1
+
+    def _until_blank(self, lines: list[_Line], i: int, cont: str) -> int:
+        j = i
+        while j < len(lines) and not _is_blank(lines[j]):
+            j += 1
+        self.verbatim(lines[i:j])
+        return j
+
+    def _fence(self, lines: list[_Line], i: int, cont: str) -> int:
+        m = _FENCE.match(lines[i].text)
+        assert m
+        marker = m.group(2)
+        closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
+        j = i + 1
+        while j < len(lines) and not closing.match(lines[j].text):
+            j += 1
+        j = min(j + 1, len(lines))
+        self.verbatim(lines[i:j])
+        return j
+
+    def _liquid_block(self, lines: list[_Line], i: int, cont: str) -> int:
+        m = _LIQUID_BLOCK.match(lines[i].text)
+        assert m
+        end = re.compile(rf"\{{%-?\s*end{m.group(1)}\s*-?%\}}")
+        j = i
+        while j < len(lines) and not end.search(lines[j].text):
+            j += 1
+        j = min(j + 1, len(lines))
+        self.verbatim(lines[i:j])
+        return j
+
+    def _indented_code(self, lines: list[_Line], i: int, cont: str) -> int:
+        j = i
+        while j < len(lines) and (_is_blank(lines[j]) or lines[j].text.startswith(("    ", "\t"))):
+            j += 1
+        while j > i + 1 and _is_blank(lines[j - 1]):
+            j -= 1
+        self.verbatim(lines[i:j])
+        return j
+
+    def _atx(self, lines: list[_Line], i: int, cont: str) -> int:
+        line = lines[i]
+        m = _ATX.match(line.text)
+        assert m
+        content = m.group(3).strip()
+        if not content:
+            return self._one_verbatim(lines, i, cont)
+        start = line.col + m.start(3)
+        rest = line.full[line.col + m.end(3):]
+        self.slot(line, start, content, "heading", cont, rest + "\n", heading=True)
+        return i + 1
+
+    def _quote(self, lines: list[_Line], i: int, cont: str) -> int:
+        inner: list[_Line] = []
+        j = i
+        while j < len(lines) and not _is_blank(lines[j]):
+            line = lines[j]
+            m = _QUOTE.match(line.text)
+            if m:
+                inner.append(line.at(line.col + m.end()))
+            elif inner and not _starts_block(line.text):
+                inner.append(line)  # lazy continuation
+            else:
+                break
+            j += 1
+        self.blocks(inner, cont + "> ")
+        return j
+
+    def _container(self, lines: list[_Line], i: int, first_col: int, cont: str,
+                   indent: int) -> int:
+        """A list item or footnote: first line from ``first_col``, then indented lines."""
+        inner = [lines[i].at(first_col)]
+        j = i + 1
+        while j < len(lines):
+            line = lines[j]
+            text = line.text
+            if _is_blank(line):
+                nxt = next((x for x in lines[j:] if not _is_blank(x)), None)
+                if nxt is None or (not nxt.text.startswith(" " * indent) and not nxt.text.startswith("\t")):
+                    break
+                inner.append(line)
+            elif text.startswith("\t"):
+                inner.append(line.at(line.col + 1))
+            elif text.startswith(" " * indent):
+                inner.append(line.at(line.col + indent))
+            elif not _is_blank(lines[j - 1]) and not _starts_block(text) and not _LIST.match(text):
+                inner.append(line)  # lazy continuation of the item's paragraph
+            else:
+                stripped = len(text) - len(text.lstrip(" "))
+                if stripped and not _LIST.match(text) and not _is_blank(lines[j - 1]):
+                    inner.append(line.at(line.col + stripped))
+                else:
+                    break
+            j += 1
+        self.blocks(inner, cont + " " * indent)
+        return j
+
+    def _list_item(self, lines: list[_Line], i: int, cont: str) -> int:
+        line = lines[i]
+        m = _LIST.match(line.text)
+        assert m
+        return self._container(lines, i, line.col + m.end(), cont, 4)
+
+    def _footnote(self, lines: list[_Line], i: int, cont: str) -> int:
+        line = lines[i]
+        m = _FOOTNOTE.match(line.text)
+        assert m
+        return self._container(lines, i, line.col + m.end(), cont, 4)
+
+    def _paragraph(self, lines: list[_Line], i: int, cont: str) -> int:
+        if self._is_table(lines, i):
+            return self._table(lines, i, cont)
+        kind = "paragraph" if not cont.strip() else self._kind(cont)
+        j = i + 1
+        while j < len(lines) and not _is_blank(lines[j]):
+            text = lines[j].text
+            if _SETEXT.match(text):
+                # Python-Markdown makes only the line above the underline a heading.
+                if j - 1 > i:
+                    self._emit_paragraph(lines[i:j - 1], cont, kind)
+                return self._setext(lines, j - 1, j, cont)
+            if _starts_block(text) or self._is_table(lines, j):
+                break
+            j += 1
+        self._emit_paragraph(lines[i:j], cont, kind)
+        return j
+
+    @staticmethod
+    def _kind(cont: str) -> str:
+        return "blockquote" if ">" in cont else "list item"
+
+    def _emit_paragraph(self, para: list[_Line], cont: str, kind: str) -> None:
+        joined_text = "\n".join(x.text for x in para)
+        if _LIQUID_ONLY.match(joined_text.replace("\n", " ")):
+            self.verbatim(para)
+            return
+        first = para[0]
+        if len(para) == 1:
+            image = _IMAGE_ONLY.match(first.text)
+            if image:
+                if image.group(2).strip():
+                    start = first.col + image.start(2)
+                    self.slot(first, start, image.group(2), "image alt", cont,
+                              first.full[first.col + image.end(2):] + "\n")
+                    self.pieces[-2] = Slot(self.pieces[-2].message, cont, None, False)  # type: ignore[union-attr]
+                else:
+                    self.verbatim(para)
+                return
+        # Split into hard-break separated runs of soft-wrapped lines.
+        runs: list[list[str]] = [[]]
+        for k, line in enumerate(para):
+            text = line.text
+            hard = k < len(para) - 1 and (text.endswith("  ") or text.endswith("\t"))
+            runs[-1].append(text)
+            if hard:
+                runs.append([])
+        msgid = "\n".join(join_lines(run) for run in runs if run)
+        lead = len(first.text) - len(first.text.lstrip())
+        self.slot(first, first.col + lead, msgid, kind, cont)
+
+    def _setext(self, lines: list[_Line], i: int, j: int, cont: str) -> int:
+        first = lines[i]
+        msgid = first.text.strip()
+        lead = len(first.text) - len(first.text.lstrip())
+        self.slot(first, first.col + lead, msgid, "heading", cont, heading=True)
+        self.verbatim([lines[j]])
+        return j + 1
+
+    @staticmethod
+    def _is_table(lines: list[_Line], i: int) -> bool:
+        return (
+            "|" in lines[i].text
+            and i + 1 < len(lines)
+            and bool(_TABLE_DELIM.match(lines[i + 1].text))
+            and "-" in lines[i + 1].text
+            and ("|" in lines[i + 1].text)
+        )
+
+    def _table(self, lines: list[_Line], i: int, cont: str) -> int:
+        j = i
+        while j < len(lines) and not _is_blank(lines[j]) and "|" in lines[j].text:
+            line = lines[j]
+            if j == i + 1:
+                self.verbatim([line])
+            else:
+                self._table_row(line, cont)
+            j += 1
+        return j
+
+    def _table_row(self, line: _Line, cont: str) -> None:
+        text = line.text
+        cells = list(_cell_spans(text))
+        pos = 0
+        for start, end in cells:
+            cell = text[start:end]
+            content = cell.strip()
+            if not content:
+                continue
+            cstart = start + (len(cell) - len(cell.lstrip()))
+            cend = cstart + len(content)
+            self.pieces.append(line.full[line.col + pos:line.col + cstart] if pos else
+                               line.full[:line.col + cstart])
+            self.pieces.append(Slot(Message(content, Location(self.path, line.no), "table cell"), cont))
+            pos = cend
+        self.pieces.append(line.full[line.col + pos:] + "\n" if pos else line.full + "\n")
+
+
+def _cell_spans(row: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each cell of a table row: split on ``|`` outside code and escapes."""
+    bounds: list[int] = []
+    in_code = 0
+    k = 0
+    while k < len(row):
+        ch = row[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if ch == "`":
+            run = len(row[k:]) - len(row[k:].lstrip("`"))
+            in_code = 0 if in_code == run else (in_code if in_code else run)
+            k += run
+            continue
+        if ch == "|" and not in_code:
+            bounds.append(k)
+        k += 1
+    edges = [-1, *bounds, len(row)]
+    for a, b in itertools.pairwise(edges):
+        if b - a > 1 or (a >= 0 and b < len(row)):
+            yield a + 1, b
+
+
+def segment_body(body: str, path: str, first_line: int = 1) -> Segmented:
+    """Cut a Markdown body into verbatim pieces and message slots."""
+    raw_lines = body.split("\n")
+    trailing_newline = body.endswith("\n")
+    if trailing_newline:
+        raw_lines.pop()
+    lines = [_Line(first_line + k, text, 0) for k, text in enumerate(raw_lines)]
+    seg = _Segmenter(path)
+    seg.blocks(lines, "")
+    pieces = seg.pieces
+    if not trailing_newline and pieces and isinstance(pieces[-1], str) and pieces[-1].endswith("\n"):
+        pieces[-1] = pieces[-1][:-1]
+    return Segmented(tuple(_merge_text(pieces)))
+
+
+def _merge_text(pieces: list[Piece]) -> Iterator[Piece]:
+    buffer = ""
+    for piece in pieces:
+        if isinstance(piece, str):
+            buffer += piece
+        else:
+            if buffer:
+                yield buffer
+                buffer = ""
+            yield piece
+    if buffer:
+        yield buffer
+
+
+def front_matter_messages(post: Post) -> list[Message]:
+    """Translatable front matter values (schema :data:`FRONT_MATTER_KEYS`)."""
+    out = []
+    for key in FRONT_MATTER_KEYS:
+        value = post.meta.get(key)
+        if isinstance(value, list):
+            value = ",".join(str(v) for v in value)
+        if isinstance(value, (str, int, float)) and str(value).strip():
+            out.append(Message(join_lines(str(value).split("\n")),
+                               Location(post.location.path, _key_line(post, key)), key))
+    return out
+
+
+def taxonomy_terms(post: Post) -> list[tuple[str, str, Location]]:
+    """``(key, term, location)`` for every category and tag of a post."""
+    out = []
+    for key in TAXONOMY_KEYS:
+        value = post.meta.get(key)
+        terms = value if isinstance(value, list) else str(value).split() if value else []
+        for term in terms:
+            if str(term).strip():
+                out.append((key, str(term).strip(), Location(post.location.path, _key_line(post, key))))
+    return out
+
+
+def _key_line(post: Post, key: str) -> int:
+    lines = post.path.read_text(encoding="utf-8-sig").split("\n")[: post.body_line]
+    for k, line in enumerate(lines, 1):
+        if re.match(rf"^{re.escape(key)}\s*:", line):
+            return k
+    return 1
+
+
+def segment_post(post: Post) -> tuple[list[Message], Segmented]:
+    """The post's front matter messages and its segmented body."""
+    return front_matter_messages(post), segment_body(post.body, post.location.path, post.body_line)
+
+
+def assemble(
+    segmented: Segmented,
+    translate: Callable[[Message], str | None],
+    mark_untranslated: bool = True,
+) -> str:
+    """Rebuild the Markdown body with each message replaced by ``translate(message)``.
+
+    ``translate`` returns None for a message without a usable translation: the
+    source text is kept and, when ``mark_untranslated``, wrapped in private
+    markers that the renderer turns into the source ``lang`` attribute.
+    """
+    out: list[str] = []
+    for piece in segmented.pieces:
+        if isinstance(piece, str):
+            out.append(piece)
+            continue
+        text = translate(piece.message)
+        untranslated = text is None
+        text = strip_markers(piece.message.msgid if text is None else text)
+        text = text.replace("\n", "  \n" + piece.continuation)
+        if untranslated and mark_untranslated and piece.markable:
+            text = UNTRANSLATED_START + text + UNTRANSLATED_END
+        if piece.heading_id:
+            text += " {#" + piece.heading_id + "}"
+        out.append(text)
+    return "".join(out)

@@ -1,0 +1,72 @@
+"""Text rules shared by segmentation and checks: CJK-aware joining, markup stripping.
+
+Re-wrapping a Japanese paragraph must not change its message id, so soft line
+breaks are joined here: no space where a wide CJK character (kana, han,
+fullwidth punctuation) meets the break, one space elsewhere (Latin words, and
+Korean, whose words are separated by spaces).  This follows the segment break
+transformation rules of CSS Text Level 3.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Private-use characters that mark an untranslated block through Markdown
+# rendering; stripped from every translation before use.
+UNTRANSLATED_START = "\ue000"
+UNTRANSLATED_END = "\ue001"
+_MARKUP_EDGE = "*_~`"
+
+
+def is_wide(ch: str) -> bool:
+    """True for wide/fullwidth characters that are not Hangul (no spaces between them)."""
+    if not ch:
+        return False
+    if unicodedata.east_asian_width(ch) not in ("W", "F"):
+        return False
+    name = unicodedata.name(ch, "")
+    return not name.startswith(("HANGUL", "HALFWIDTH HANGUL"))
+
+
+def join_lines(lines: list[str]) -> str:
+    """Join soft-wrapped lines of one paragraph into one line, CJK-aware.
+
+    Each line is stripped; emphasis markers at the edges are looked through, so
+    ``**太郎**`` + ``次郎`` joins without a space just like ``太郎`` + ``次郎``.
+    """
+    out = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        if out:
+            left = out.rstrip(_MARKUP_EDGE)[-1:] or out[-1]
+            right = line.lstrip(_MARKUP_EDGE)[:1] or line[0]
+            out += ("" if is_wide(left) or is_wide(right) else " ") + line
+        else:
+            out = line
+    return out
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_REFLINK = re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]")
+_IAL = re.compile(r"\{:?[^{}]*\}")
+_LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
+_TAG = re.compile(r"<[^>]+>")
+
+
+def plain_text(markdown_inline: str) -> str:
+    """Visible text of one line of inline Markdown (for heading ids and counts)."""
+    text = _LIQUID.sub("", markdown_inline)
+    text = _LINK.sub(r"\1", text)
+    text = _REFLINK.sub(r"\1", text)
+    text = _IAL.sub("", text)
+    text = _TAG.sub("", text)
+    text = re.sub(r"\\(.)", r"\1", text)
+    return re.sub(r"[*_`~]", "", text).strip()
+
+
+def strip_markers(text: str) -> str:
+    """Remove the private untranslated-block markers (never trusted from catalogs)."""
+    return text.replace(UNTRANSLATED_START, "").replace(UNTRANSLATED_END, "")

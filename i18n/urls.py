@@ -1,0 +1,79 @@
+"""The only place that computes URLs: paths, absolute URLs, canonical, hreflang.
+
+One scheme for every language: ``/<lang>/`` + the configured permalink
+(``/:year/:month/:day/:title/``), so ``/ja/2021/02/22/tesla-ai/`` and
+``/ko/2021/02/22/tesla-ai/`` are the same post.  ``/`` is the language
+chooser and the ``x-default`` of index pages; a post's ``x-default`` is its
+source-language version.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from .config import SiteConfig
+from .content import Post
+from .locales import SiteLocale
+
+
+@dataclass(frozen=True, slots=True)
+class Alternate:
+    """One ``<link rel="alternate" hreflang>`` entry."""
+
+    hreflang: str
+    href: str
+    """Absolute URL."""
+
+
+class Urls:
+    """URL scheme of one site."""
+
+    def __init__(self, config: SiteConfig):
+        self.config = config
+
+    def post_path(self, post: Post, locale: SiteLocale) -> str:
+        """Site-relative path of ``post`` in ``locale`` (ends with ``/``)."""
+        d = post.date
+        path = (self.config.permalink
+                .replace(":year", f"{d.year:04d}")
+                .replace(":month", f"{d.month:02d}")
+                .replace(":day", f"{d.day:02d}")
+                .replace(":title", post.slug)
+                .replace(":slug", post.slug))
+        return f"/{locale.url_segment}{path}"
+
+    def index_path(self, locale: SiteLocale, page: int = 1) -> str:
+        """Path of page ``page`` of a language's post listing."""
+        return f"/{locale.url_segment}/" if page == 1 else f"/{locale.url_segment}/page/{page}/"
+
+    @staticmethod
+    def chooser_path() -> str:
+        return "/"
+
+    @staticmethod
+    def sitemap_path() -> str:
+        return "/sitemap.xml"
+
+    def absolute(self, path: str) -> str:
+        """Absolute URL of a site path, percent-encoded."""
+        return self.config.base_url + quote(path, safe="/:#?=&%")
+
+    def output_file(self, path: str) -> Path:
+        """File under ``_site`` that serves ``path``."""
+        rel = path.lstrip("/")
+        if not rel or rel.endswith("/"):
+            rel += "index.html"
+        return self.config.output_dir / rel
+
+    @staticmethod
+    def alternates(versions: dict[SiteLocale, str], default: str) -> list[Alternate]:
+        """hreflang set: every published version (the page itself included) + x-default.
+
+        ``versions`` maps each published locale to its absolute URL; ``default``
+        is the absolute URL for ``x-default``.
+        """
+        out = [Alternate(loc.hreflang, url) for loc, url in versions.items()]
+        out.append(Alternate("x-default", default))
+        return out
