@@ -25,7 +25,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, unescape, write_po
 
 from .errors import Location, PipelineError
 from .files import write_if_changed
@@ -177,7 +177,39 @@ def catalog_bytes(cat: Catalog, prose: bool = True) -> bytes:
     buffer = io.BytesIO()
     write_po(buffer, cat, width=76, include_previous=True, sort_output=False, sort_by_file=False)
     generated_by = f'"Generated-By: {PROJECT}\\n"\n'.encode()
-    return _GENERATED_BY.sub(lambda _: generated_by, buffer.getvalue())
+    data = _GENERATED_BY.sub(lambda _: generated_by, buffer.getvalue())
+    return _rewrap_previous(data.decode("utf-8")).encode("utf-8")
+
+
+_PREVIOUS = re.compile(r"^#\| (msgctxt|msgid|msgid_plural) (.*)$")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _rewrap_previous(text: str) -> str:
+    """Lay out ``#| msgid`` like GNU gettext does.
+
+    Babel wraps a long previous msgid as comment prose, giving
+    ``#| msgid "" "A..."`` on one line; editors expect one string per line.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _PREVIOUS.match(lines[i])
+        if not m:
+            out.append(lines[i])
+            i += 1
+            continue
+        parts = [m.group(2)]
+        i += 1
+        while i < len(lines) and lines[i].startswith('#| "'):
+            parts.append(lines[i][3:])
+            i += 1
+        value = unescape('"' + "".join(_QUOTED.findall(" ".join(parts))) + '"')
+        first, *rest = normalize(value, prefix="#| ", width=76).split("\n")
+        out.append(f"#| {m.group(1)} {first.removeprefix('#| ')}")
+        out.extend(rest)
+    return "\n".join(out)
 
 
 def write_catalog(path: Path, cat: Catalog, prose: bool = True) -> bool:

@@ -71,10 +71,11 @@ def site_template(config: SiteConfig, sources: list[Source], date: dt.datetime) 
 
 
 def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return f"(theme)/{path.name}"
+    """Reference shown in ``#:`` lines: site-relative, or ``theme/...`` for the built-in theme."""
+    resolved = path.resolve()
+    if resolved.is_relative_to(THEME_DIR.resolve()):
+        return "theme/" + resolved.relative_to(THEME_DIR.resolve()).as_posix()
+    return Location.of(path, root=root).path
 
 
 def _extract_jinja(cat: Catalog, path: Path, root: Path) -> None:

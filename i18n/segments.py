@@ -96,8 +96,8 @@ _LIQUID_ONLY = re.compile(r"^(\s*(\{%.*?%\}|\{\{.*?\}\}))+\s*$")
 _HTML_BLOCK = re.compile(r"^ {0,3}(<!--|<\?|<![A-Za-z]|</?([A-Za-z][A-Za-z0-9-]*)(\s|/?>|$))")
 _IAL_ONLY = re.compile(r"^ {0,3}\{:[^{}]*\}\s*$|^ {0,3}\{::[^{}]*/?\}\s*$")
 _HR = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
-_ATX = re.compile(r"^( {0,3}#{1,6})([ \t]+|$)(.*?)([ \t]+#+)?[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
+_ATX = re.compile(r"^(#{1,6})((?:\\.|[^\\])*?)(#*)$")  # Python-Markdown's rule
+_SETEXT = re.compile(r"^[=-]+ *$")  # Python-Markdown's setext underline
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _LIST = re.compile(r"^( {0,3})([*+-]|\d{1,9}[.)])([ \t]+|$)")
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\]]+\]:[ \t]*")
@@ -142,6 +142,8 @@ class _Segmenter:
         self.path = path
         self.pieces: list[Piece] = []
         self.used_ids: set[str] = set()
+        self.containers: list[str] = []
+        """Kinds of the containers around the current line, innermost last."""
 
     # -- output helpers -------------------------------------------------
 
@@ -250,11 +252,11 @@ class _Segmenter:
         line = lines[i]
         m = _ATX.match(line.text)
         assert m
-        content = m.group(3).strip()
+        content = m.group(2).strip()
         if not content:
             return self._one_verbatim(lines, i, cont)
-        start = line.col + m.start(3)
-        rest = line.full[line.col + m.end(3):]
+        start = line.col + m.start(2) + (len(m.group(2)) - len(m.group(2).lstrip()))
+        rest = line.full[start + len(content):]
         self.slot(line, start, content, "heading", cont, rest + "\n", heading=True)
         return i + 1
 
@@ -271,11 +273,13 @@ class _Segmenter:
             else:
                 break
             j += 1
+        self.containers.append("blockquote")
         self.blocks(inner, cont + "> ")
+        self.containers.pop()
         return j
 
     def _container(self, lines: list[_Line], i: int, first_col: int, cont: str,
-                   indent: int) -> int:
+                   indent: int, kind: str) -> int:
         """A list item or footnote: first line from ``first_col``, then indented lines."""
         inner = [lines[i].at(first_col)]
         j = i + 1
@@ -300,42 +304,41 @@ class _Segmenter:
                 else:
                     break
             j += 1
+        self.containers.append(kind)
         self.blocks(inner, cont + " " * indent)
+        self.containers.pop()
         return j
 
     def _list_item(self, lines: list[_Line], i: int, cont: str) -> int:
         line = lines[i]
         m = _LIST.match(line.text)
         assert m
-        return self._container(lines, i, line.col + m.end(), cont, 4)
+        return self._container(lines, i, line.col + m.end(), cont, 4, "list item")
 
     def _footnote(self, lines: list[_Line], i: int, cont: str) -> int:
         line = lines[i]
         m = _FOOTNOTE.match(line.text)
         assert m
-        return self._container(lines, i, line.col + m.end(), cont, 4)
+        return self._container(lines, i, line.col + m.end(), cont, 4, "footnote")
 
     def _paragraph(self, lines: list[_Line], i: int, cont: str) -> int:
         if self._is_table(lines, i):
             return self._table(lines, i, cont)
-        kind = "paragraph" if not cont.strip() else self._kind(cont)
+        kind = self.containers[-1] if self.containers else "paragraph"
         j = i + 1
         while j < len(lines) and not _is_blank(lines[j]):
             text = lines[j].text
-            if _SETEXT.match(text):
-                # Python-Markdown makes only the line above the underline a heading.
-                if j - 1 > i:
-                    self._emit_paragraph(lines[i:j - 1], cont, kind)
-                return self._setext(lines, j - 1, j, cont)
+            if _SETEXT.match(text) and j == i + 1:
+                # Python-Markdown: a setext heading is one line, first in its block.
+                return self._setext(lines, i, j, cont)
             if _starts_block(text) or self._is_table(lines, j):
                 break
             j += 1
         self._emit_paragraph(lines[i:j], cont, kind)
+        if j - i > 1 and j < len(lines) and _SETEXT.match(lines[j].text):
+            # Joined onto one line, the paragraph would become a setext heading.
+            self.pieces.append("\n")
         return j
-
-    @staticmethod
-    def _kind(cont: str) -> str:
-        return "blockquote" if ">" in cont else "list item"
 
     def _emit_paragraph(self, para: list[_Line], cont: str, kind: str) -> None:
         joined_text = "\n".join(x.text for x in para)

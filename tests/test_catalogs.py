@@ -1,0 +1,146 @@
+"""Catalogs: extract/update through real PO files, checked by GNU gettext."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from conftest import POST, run_cli, snapshot
+
+
+def po(site: Path, lang: str, domain: str = POST) -> Path:
+    return site / "locales" / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def test_every_catalog_passes_msgfmt_check(site: Path) -> None:
+    assert run_cli(site, "extract").returncode == 0
+    assert run_cli(site, "update").returncode == 0
+    files = sorted((site / "locales").rglob("*.po")) + sorted((site / "locales").rglob("*.pot"))
+    assert len(files) == 6
+    for path in files:
+        result = subprocess.run(["msgfmt", "--check-format", "-c", "-o", "/dev/null", str(path)],
+                                capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+
+
+def test_extract_and_update_twice_change_no_byte(site: Path) -> None:
+    for _ in range(2):
+        assert run_cli(site, "extract").returncode == 0
+        assert run_cli(site, "update").returncode == 0
+    before = snapshot(site / "locales")
+    assert run_cli(site, "extract").returncode == 0
+    assert run_cli(site, "update").returncode == 0
+    assert snapshot(site / "locales") == before
+
+
+def test_committed_catalogs_are_up_to_date(site: Path) -> None:
+    before = snapshot(site / "locales")
+    assert run_cli(site, "extract").returncode == 0
+    assert run_cli(site, "update").returncode == 0
+    changed = {k for k, v in snapshot(site / "locales").items() if before.get(k) != v}
+    assert changed == set()
+
+
+def test_rewrapping_a_paragraph_leaves_the_template_byte_identical(site: Path) -> None:
+    run_cli(site, "extract")
+    pot = site / "locales" / "templates" / f"{POST}.pot"
+    before = pot.read_bytes()
+    post = site / "content" / "_posts" / f"{POST}.md"
+    text = post.read_text(encoding="utf-8")
+    # Move the soft break of the two-line answer to another place (same line count,
+    # so every `#:` reference stays), and add trailing spaces at its end.
+    old = "できます。**\nAndrej（*テスラAI Director）と私は"
+    assert old in text
+    rewrapped = text.replace(old, "できます。**Andrej（*テスラAI Director）と私は").replace(
+        "ソフトウェアスタックのみを提供します。", "ソフトウェアスタックのみを提供します。\n")
+    assert rewrapped != text and rewrapped.count("\n") == text.count("\n")
+    post.write_text(rewrapped, encoding="utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    assert pot.read_bytes() == before
+
+
+def test_adding_soft_breaks_keeps_every_msgid(site: Path) -> None:
+    run_cli(site, "extract")
+    pot = site / "locales" / "templates" / f"{POST}.pot"
+    with pot.open("rb") as f:
+        before = [m.id for m in read_po(f)]
+    post = site / "content" / "_posts" / f"{POST}.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("全体は結構長めの", "全体は結構長めの\n").replace("。その中で", "。\nその中で"),
+                    encoding="utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    with pot.open("rb") as f:
+        assert [m.id for m in read_po(f)] == before
+
+
+def test_all_messages_of_the_example_are_translated(site: Path) -> None:
+    for lang in ("ko", "en"):
+        for domain in (POST, "site"):
+            with po(site, lang, domain).open("rb") as f:
+                cat = read_po(f)
+            entries = [m for m in cat if m.id]
+            assert entries
+            assert all(m.string and not m.fuzzy for m in entries), [m.id for m in entries if not m.string]
+
+
+def test_edited_block_becomes_fuzzy_with_previous_msgid(site: Path) -> None:
+    post = site / "content" / "_posts" / f"{POST}.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("本当にエキサイティングな話です。", "本当に刺激的な話です。"), encoding="utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    assert run_cli(site, "update").returncode == 0
+    content = po(site, "ko").read_text(encoding="utf-8")
+    assert "#, fuzzy\n#| msgid " in content
+    with po(site, "ko").open("rb") as f:
+        cat = read_po(f)
+    fuzzy = [m for m in cat if m.fuzzy and m.id]
+    assert len(fuzzy) == 1 and fuzzy[0].string  # the old translation is kept as a suggestion
+    assert '#| "Keller）：データが多ければ多いほど' in content
+    assert "本当に刺激的な話です。" in fuzzy[0].id
+
+
+def test_deleted_block_is_kept_as_obsolete(site: Path) -> None:
+    post = site / "content" / "_posts" / f"{POST}.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("**下記は重要な内容を抜粋しました。**\n", ""), encoding="utf-8")
+    run_cli(site, "extract")
+    assert run_cli(site, "update").returncode == 0
+    assert '#~ msgid "**下記は重要な内容を抜粋しました。**"\n#~ msgstr "**아래는' in po(site, "ko").read_text("utf-8")
+
+
+def test_conflict_markers_stop_update_and_leave_files_untouched(site: Path) -> None:
+    path = po(site, "ko")
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines.insert(30, "<<<<<<< HEAD\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    before = snapshot(site / "locales")
+    run_cli(site, "extract")
+    before = snapshot(site / "locales")
+    result = run_cli(site, "update")
+    assert result.returncode == 1
+    assert f"locales/ko/LC_MESSAGES/{POST}.po:31: error: merge conflict marker" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(site / "locales") == before
+
+
+def test_language_header_must_match_the_folder(site: Path) -> None:
+    path = po(site, "en")
+    path.write_text(path.read_text("utf-8").replace('"Language: en\\n"', '"Language: ko\\n"'), "utf-8")
+    result = run_cli(site, "update")
+    assert result.returncode == 1
+    assert "Language header says 'ko' but the catalog is in the 'en' folder" in result.stderr
+
+
+def test_source_date_epoch_sets_the_creation_date(site: Path, monkeypatch: object) -> None:
+    import os
+    import sys
+
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1613952000"}
+    (site / "locales" / "templates").mkdir(exist_ok=True)
+    for pot in (site / "locales" / "templates").glob("*.pot"):
+        pot.unlink()
+    subprocess.run([sys.executable, str(Path(__file__).parent.parent / "build.py"), "-C", str(site), "extract"],
+                   check=True, env=env, capture_output=True)
+    assert '"POT-Creation-Date: 2021-02-22 00:00+0000\\n"' in \
+        (site / "locales" / "templates" / f"{POST}.pot").read_text("utf-8")

@@ -1,0 +1,38 @@
+"""Rendering as Jekyll's kramdown does, through Python-Markdown's extension API."""
+
+from __future__ import annotations
+
+from i18n.locales import site_locale
+from i18n.render import markdown_to_html, reading_minutes
+
+
+def test_strong_around_fullwidth_parenthesis_and_lone_asterisk_is_one_strong() -> None:
+    html = markdown_to_html(
+        "はい。**汎用人工知能ソリューション（* Dojo）を構築する、それこそあらゆるビジネスに利用することができます。**\n"
+        "Andrej（*テスラAI Director）と私は", "ja")
+    assert html.count("<strong>") == 1
+    assert "<em>" not in html
+    sentence = "汎用人工知能ソリューション（* Dojo）を構築する、それこそあらゆるビジネスに利用することができます。"
+    assert f"<strong>{sentence}</strong>" in html
+
+
+def test_ordinary_emphasis_still_works() -> None:
+    assert markdown_to_html("*a* **b** _c_ snake_case", "ja") == \
+        "<p><em>a</em> <strong>b</strong> <em>c</em> snake_case</p>"
+
+
+def test_target_blank_links_get_noopener() -> None:
+    html = markdown_to_html('[x](https://example.org){:target="_blank"}', "ja")
+    assert html == '<p><a href="https://example.org" rel="noopener" target="_blank">x</a></p>'
+
+
+def test_block_attribute_list_after_paragraph_attaches_to_it() -> None:
+    assert markdown_to_html("注意。\n{: .notice--info}", "ja") == '<p class="notice--info">注意。</p>'
+
+
+def test_reading_time_counts_characters_for_japanese_and_words_for_english() -> None:
+    ja = "<p>" + "あ" * 1001 + "</p>"
+    en = "<p>" + "word " * 461 + "</p>"
+    assert reading_minutes(ja, site_locale("ja")) == 3  # 500 characters a minute
+    assert reading_minutes(en, site_locale("en")) == 3  # 230 words a minute
+    assert reading_minutes(en, site_locale("ko")) == 4  # Korean counts characters: 1844 / 500

@@ -1,0 +1,74 @@
+"""What a message is: segmentation of Markdown bodies and front matter."""
+
+from __future__ import annotations
+
+from i18n.segments import assemble, segment_body
+from i18n.text import join_lines
+
+
+def msgids(body: str) -> list[str]:
+    return [m.msgid for m in segment_body(body, "post.md").messages]
+
+
+def kinds(body: str) -> list[str]:
+    return [m.kind for m in segment_body(body, "post.md").messages]
+
+
+def test_soft_breaks_join_without_space_between_cjk_and_with_space_between_words() -> None:
+    assert join_lines(["日本語の", "テキスト"]) == "日本語のテキスト"
+    assert join_lines(["Latin", "words"]) == "Latin words"
+    assert join_lines(["한국어", "문장"]) == "한국어 문장"  # Korean separates words with spaces
+    assert join_lines(["**太郎**", "次郎"]) == "**太郎**次郎"
+
+
+def test_rewrapping_does_not_change_msgids() -> None:
+    one_line = "これは長い段落です。テスラのAIについて書きます。Jim Kellerさんの話です。\n"
+    wrapped = "これは長い段落です。\nテスラのAIについて\n書きます。Jim Kellerさんの話です。   \n"
+    assert msgids(one_line) == msgids(wrapped) == [one_line.strip()]
+
+
+def test_hard_break_is_kept_as_a_newline_in_the_msgid() -> None:
+    assert msgids("一行目  \n二行目\n") == ["一行目\n二行目"]
+
+
+def test_block_kinds_and_what_is_never_a_message() -> None:
+    body = (
+        "# 見出し\n\n"
+        "段落です。\n{: .notice--info}\n\n"
+        "- 項目一\n- 項目二\n\n"
+        "> 引用です。\n\n"
+        "| 列A | 列B |\n|---|---|\n| セル1 | `code|x` |\n\n"
+        "![代替テキスト](/img.png)\n\n"
+        "```python\nprint('コード')\n```\n\n"
+        "    インデントされたコード\n\n"
+        "<div class=\"raw\">生のHTML</div>\n\n"
+        "{% include youtubePlayer.html id=\"abc\" %}\n\n"
+        "{: .only-attributes}\n"
+    )
+    assert msgids(body) == ["見出し", "段落です。", "項目一", "項目二", "引用です。", "列A", "列B", "セル1",
+                            "`code|x`", "代替テキスト"]
+    assert kinds(body) == ["heading", "paragraph", "list item", "list item", "blockquote", "table cell",
+                           "table cell", "table cell", "table cell", "image alt"]
+
+
+def test_inline_markdown_liquid_and_attribute_lists_stay_verbatim() -> None:
+    body = '[Jim Keller](https://ja.wikipedia.org/wiki/ジム){:target="_blank"}は**HW3.0**を{{ page.x }}開発。\n'
+    assert msgids(body) == [body.strip()]
+
+
+def test_locations_are_file_lines() -> None:
+    seg = segment_body("\n## 見出し\n\n段落\n続き\n", "content/_posts/x.md", first_line=10)
+    assert [str(m.location) for m in seg.messages] == ["content/_posts/x.md:11", "content/_posts/x.md:13"]
+
+
+def test_assemble_replaces_each_block_and_keeps_structure() -> None:
+    body = "## 見出し\n\n> 引用\n> 続き\n\n- 項目\n\n終わり\n"
+    seg = segment_body(body, "post.md")
+    out = assemble(seg, lambda m: {"見出し": "Heading", "引用続き": "Quote", "項目": "Item"}.get(m.msgid), False)
+    assert out == "## Heading {#見出し}\n\n> Quote\n\n- Item\n\n終わり\n"
+
+
+def test_heading_ids_come_from_the_source_and_are_unique() -> None:
+    seg = segment_body("## 同じ\n\n## 同じ\n", "post.md")
+    out = assemble(seg, lambda m: "Same", False)
+    assert out == "## Same {#同じ}\n\n## Same {#同じ_1}\n"

@@ -1,0 +1,126 @@
+"""The built site: pages per language, hreflang, sitemap, dates, switcher."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from conftest import POST, run_cli, snapshot
+
+from i18n.checks import _Head, validate_site
+from i18n.config import load_config
+
+BASE = "https://tesla-news.example.org"
+PAGE = "2021/02/22/tesla-ai-jim-keller/index.html"
+
+
+@pytest.fixture
+def built(site: Path) -> Path:
+    result = run_cli(site, "build")
+    assert result.returncode == 0, result.stderr
+    return site / "_site"
+
+
+def head(path: Path) -> _Head:
+    h = _Head()
+    h.feed(path.read_text(encoding="utf-8"))
+    return h
+
+
+def test_pages_exist_for_every_language(built: Path) -> None:
+    for lang in ("ja", "ko", "en"):
+        assert (built / lang / PAGE).is_file()
+        assert (built / lang / "index.html").is_file()
+    assert (built / "index.html").is_file()
+    assert (built / "sitemap.xml").is_file()
+
+
+def test_hreflang_sets_are_reciprocal_self_referencing_absolute_with_x_default(built: Path) -> None:
+    heads = {lang: head(built / lang / PAGE) for lang in ("ja", "ko", "en")}
+    expected = sorted([(lang, f"{BASE}/{lang}/2021/02/22/tesla-ai-jim-keller/") for lang in ("ja", "ko", "en")]
+                      + [("x-default", f"{BASE}/ja/2021/02/22/tesla-ai-jim-keller/")])
+    for lang, h in heads.items():
+        assert h.lang == lang
+        assert sorted(h.alternates) == expected
+        assert h.canonical == f"{BASE}/{lang}/2021/02/22/tesla-ai-jim-keller/"
+    assert validate_site(load_config(built.parent)) == []
+
+
+def test_sitemap_agrees_with_every_page(built: Path) -> None:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    root = ET.parse(built / "sitemap.xml").getroot()
+    entries = {u.findtext("s:loc", "", ns): sorted((a.get("hreflang"), a.get("href"))
+                                                   for a in u.findall("x:link", ns))
+               for u in root.findall("s:url", ns)}
+    pages = sorted(built.rglob("*.html"))
+    assert len(entries) == len(pages) == 7
+    for page in pages:
+        url = BASE + "/" + page.relative_to(built).as_posix().removesuffix("index.html")
+        assert entries[url] == sorted(head(page).alternates)
+
+
+def test_site_check_finds_a_broken_hreflang(built: Path) -> None:
+    page = built / "ko" / PAGE
+    page.write_text(page.read_text("utf-8").replace('hreflang="en" href="https://tesla-news.example.org/en/',
+                                                    'hreflang="en" href="https://tesla-news.example.org/xx/'), "utf-8")
+    result = run_cli(built.parent, "check", "--site")
+    assert result.returncode == 1
+    assert "hreflang en points to a missing page" in result.stderr
+    assert "is not reciprocal" in result.stderr
+
+
+def test_localized_metadata_dates_and_switcher(built: Path) -> None:
+    ko = (built / "ko" / PAGE).read_text("utf-8")
+    en = (built / "en" / PAGE).read_text("utf-8")
+    ja = (built / "ja" / PAGE).read_text("utf-8")
+    assert "2021년 2월 22일" in ko and "February 22, 2021" in en and "2021年2月22日" in ja
+    assert '<meta property="og:locale" content="ko_KR">' in ko
+    assert '<meta property="og:locale:alternate" content="ja_JP">' in ko
+    assert '<meta name="keywords" content="Tesla,Tesla News,테슬라">' in ko
+    assert "<title>Tesla의 AI 기술에 대하여 | 테슬라 뉴스</title>" in ko
+    assert '<a href="/en/2021/02/22/tesla-ai-jim-keller/" hreflang="en" lang="en">English</a>' in ko
+    assert '<a href="/ja/2021/02/22/tesla-ai-jim-keller/" hreflang="ja" lang="ja">日本語</a>' in en
+    assert '<a href="/ko/2021/02/22/tesla-ai-jim-keller/" hreflang="ko" lang="ko">한국어</a>' in ja
+    assert "자율주행(FSD)" in ko and "Self-Driving (FSD)" in en
+    assert 'class="read-time"' in ko and "Share" in en and "공유하기" in ko
+
+
+def test_heading_ids_are_the_same_in_every_language(built: Path) -> None:
+    ids = {lang: re.findall(r'<h2 id="([^"]+)">', (built / lang / PAGE).read_text("utf-8"))
+           for lang in ("ja", "ko", "en")}
+    assert ids["ja"][0] == "jim-kellerさんのinterviewteslaのai技術について"
+    assert ids["ja"] == ids["ko"] == ids["en"]
+
+
+def test_liquid_and_attribute_lists_never_reach_the_output(built: Path) -> None:
+    for page in built.rglob("*.html"):
+        article = page.read_text("utf-8")
+        assert "{%" not in article and "{:" not in article and "{{" not in article
+    ko = (built / "ko" / PAGE).read_text("utf-8")
+    assert 'src="https://www.youtube-nocookie.com/embed/G4hL5Om4IJ4?start=4648"' in ko
+    assert 'loading="lazy"' in ko and 'title="YouTube 동영상 플레이어"' in ko
+    assert 'rel="noopener" target="_blank">Jim Keller</a>' in ko
+
+
+def test_untranslated_block_keeps_japanese_with_lang(site: Path) -> None:
+    po = site / "locales" / "en" / "LC_MESSAGES" / f"{POST}.po"
+    text = po.read_text("utf-8")
+    start = text.index('msgid "**下記は重要な内容を抜粋しました。**"')
+    end = text.index("\n\n", start)
+    po.write_text(text[:start] + 'msgid "**下記は重要な内容を抜粋しました。**"\nmsgstr ""' + text[end:], "utf-8")
+    assert run_cli(site, "build").returncode == 0
+    en = (site / "_site" / "en" / PAGE).read_text("utf-8")
+    assert '<p lang="ja"><strong>下記は重要な内容を抜粋しました。</strong></p>' in en
+    assert "Parts of this post have not been translated yet" in en  # 14 of 15: partial
+
+
+def test_build_is_deterministic_and_writes_nothing_when_unchanged(site: Path) -> None:
+    assert run_cli(site, "build").returncode == 0
+    first = snapshot(site / "_site")
+    mtimes = {p: p.stat().st_mtime_ns for p in (site / "_site").rglob("*") if p.is_file()}
+    result = run_cli(site, "build")
+    assert "(0 written, 0 removed)" in result.stdout
+    assert snapshot(site / "_site") == first
+    assert {p: p.stat().st_mtime_ns for p in (site / "_site").rglob("*") if p.is_file()} == mtimes
