@@ -67,13 +67,55 @@ def read_catalog(path: Path, root: Path, locale: SiteLocale | None = None) -> Ca
                     Location(where.path, line),
                     f"Language header says {declared!r} but the catalog is in the {locale.catalog_dir!r} folder",
                 )
+    data, previous = _take_previous(data)
     try:
-        return read_po(io.BytesIO(data), locale=locale.catalog_dir if locale else None,
-                       abort_invalid=True, charset="utf-8")
+        cat = read_po(io.BytesIO(data), locale=locale.catalog_dir if locale else None,
+                      abort_invalid=True, charset="utf-8")
     except PoFileError as exc:
         raise PipelineError(Location(where.path, exc.lineno + 1), f"invalid PO file: {exc}") from None
     except (UnicodeDecodeError, ValueError) as exc:
         raise PipelineError(where, f"cannot read catalog: {exc}") from None
+    for entry in [*cat, *cat.obsolete.values()]:
+        if entry.lineno in previous:
+            entry.previous_id = previous[entry.lineno]
+    return cat
+
+
+_PREVIOUS_LINE = re.compile(rb"^#~?\| ")
+_MSGID_LINE = re.compile(rb"^(?:#~ )?msgid ")
+
+
+def _take_previous(data: bytes) -> tuple[bytes, dict[int, list[str]]]:
+    """Blank out ``#|`` lines (Babel's reader would keep them as plain comments).
+
+    Returns the data with those lines emptied (line numbers unchanged) and the
+    previous msgid (and msgid_plural) by the line number of the entry's msgid.
+    """
+    lines = data.split(b"\n")
+    previous: dict[int, list[str]] = {}
+    i = 0
+    while i < len(lines):
+        if not _PREVIOUS_LINE.match(lines[i]):
+            i += 1
+            continue
+        values: dict[str, str] = {}
+        keyword = ""
+        while i < len(lines) and _PREVIOUS_LINE.match(lines[i]):
+            text = lines[i].decode("utf-8", "replace").split("| ", 1)[1].strip()
+            m = re.match(r"(msgctxt|msgid_plural|msgid)\s+(.*)$", text)
+            if m:
+                keyword, text = m.group(1), m.group(2)
+            if keyword:
+                values[keyword] = values.get(keyword, "") + "".join(
+                    unescape(f'"{q}"') for q in _QUOTED.findall(text))
+            lines[i] = b""
+            i += 1
+        j = i
+        while j < len(lines) and not _MSGID_LINE.match(lines[j]) and lines[j].startswith(b"#"):
+            j += 1
+        if j < len(lines) and "msgid" in values:
+            previous[j + 1] = [values["msgid"], *([values["msgid_plural"]] if "msgid_plural" in values else [])]
+    return b"\n".join(lines), previous
 
 
 def _new_catalog(locale: str | None, date: dt.datetime) -> Catalog:

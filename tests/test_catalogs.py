@@ -144,3 +144,18 @@ def test_source_date_epoch_sets_the_creation_date(site: Path, monkeypatch: objec
                    check=True, env=env, capture_output=True)
     assert '"POT-Creation-Date: 2021-02-22 00:00+0000\\n"' in \
         (site / "locales" / "templates" / f"{POST}.pot").read_text("utf-8")
+
+
+def test_previous_msgid_survives_another_update(site: Path) -> None:
+    from i18n.catalogs import read_catalog
+
+    post = site / "content" / "_posts" / f"{POST}.md"
+    post.write_text(post.read_text("utf-8").replace("本当にエキサイティングな話です。", "本当に刺激的な話です。"),
+                    encoding="utf-8")
+    run_cli(site, "extract")
+    assert run_cli(site, "update").returncode == 0
+    once = po(site, "ko").read_bytes()
+    assert run_cli(site, "update").returncode == 0
+    assert po(site, "ko").read_bytes() == once
+    fuzzy = [m for m in read_catalog(po(site, "ko"), site) if m.fuzzy and m.id]
+    assert fuzzy[0].previous_id[0].endswith("本当にエキサイティングな話です。")
