@@ -180,9 +180,14 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
         if po.get(entry.id, entry.context) is None and key in _obsolete_keys(po):
             revived = po.obsolete.pop(_obsolete_key(str(entry.id), entry.context))
             po[entry.id] = revived
+    # Babel's update rebuilds unchanged entries from the template, losing the
+    # previous msgid of an entry that is still fuzzy; keep it for the translator.
+    previous = {(e.id, e.context): e.previous_id for e in po if e.fuzzy and e.previous_id}
     po.update(template, no_fuzzy_matching=False, update_header_comment=False,
               keep_user_comments=True, update_creation_date=False)
     for entry in po:
+        if entry.fuzzy and not entry.previous_id and (entry.id, entry.context) in previous:
+            entry.previous_id = previous[(entry.id, entry.context)]
         if entry.id and not entry.string and memory:
             found = memory.get((str(entry.id), entry.context))
             if found:
