@@ -221,19 +221,18 @@ class _Segmenter:
         assert m
         marker = m.group(2)
         closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
-        j = i + 1
-        while j < len(lines) and not closing.match(lines[j].text):
-            j += 1
-        j = min(j + 1, len(lines))
-        self.verbatim(lines[i:j])
-        return j
+        return self._verbatim_through(lines, i, i + 1, closing)
 
     def _liquid_block(self, lines: list[_Line], i: int, cont: str) -> int:
         m = _LIQUID_BLOCK.match(lines[i].text)
         assert m
-        end = re.compile(rf"\{{%-?\s*end{m.group(1)}\s*-?%\}}")
-        j = i
-        while j < len(lines) and not end.search(lines[j].text):
+        end = re.compile(rf".*\{{%-?\s*end{m.group(1)}\s*-?%\}}")
+        return self._verbatim_through(lines, i, i, end)
+
+    def _verbatim_through(self, lines: list[_Line], i: int, first: int, closing: re.Pattern[str]) -> int:
+        """Keep lines ``i``.. verbatim through the first line from ``first`` matching ``closing``."""
+        j = first
+        while j < len(lines) and not closing.match(lines[j].text):
             j += 1
         j = min(j + 1, len(lines))
         self.verbatim(lines[i:j])
