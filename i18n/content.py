@@ -48,6 +48,12 @@ class Post:
     """Markdown body, unstripped, ``\\n`` line endings."""
     body_line: int = 1
     """1-based line number in the file of the body's first line."""
+    front: str = field(default="", repr=False)
+    """Front matter text between the ``---`` lines, for locating keys."""
+
+    def key_line(self, key: str) -> int:
+        """1-based file line of front matter ``key`` (line 1 when absent)."""
+        return _line_of_key(self.front, key)
 
     @property
     def name(self) -> str:
@@ -133,7 +139,7 @@ def read_post(path: Path, root: Path) -> Post:
                                 f"cannot read last_modified_at {meta['last_modified_at']!r}")
         modified = parsed
     return Post(path=path, location=where, slug=str(meta.get("slug") or slug), date=date,
-                modified=modified, meta=meta, body=body, body_line=body_line)
+                modified=modified, meta=meta, body=body, body_line=body_line, front=front)
 
 
 def find_posts(posts_dir: Path) -> list[Path]:

@@ -477,7 +477,7 @@ def front_matter_messages(post: Post) -> list[Message]:
             value = ",".join(str(v) for v in value)
         if isinstance(value, (str, int, float)) and str(value).strip():
             out.append(Message(join_lines(str(value).split("\n")),
-                               Location(post.location.path, _key_line(post, key)), key))
+                               Location(post.location.path, post.key_line(key)), key))
     return out
 
 
@@ -489,16 +489,8 @@ def taxonomy_terms(post: Post) -> list[tuple[str, str, Location]]:
         terms = value if isinstance(value, list) else str(value).split() if value else []
         for term in terms:
             if str(term).strip():
-                out.append((key, str(term).strip(), Location(post.location.path, _key_line(post, key))))
+                out.append((key, str(term).strip(), Location(post.location.path, post.key_line(key))))
     return out
-
-
-def _key_line(post: Post, key: str) -> int:
-    lines = post.path.read_text(encoding="utf-8-sig").split("\n")[: post.body_line]
-    for k, line in enumerate(lines, 1):
-        if re.match(rf"^{re.escape(key)}\s*:", line):
-            return k
-    return 1
 
 
 def segment_post(post: Post) -> tuple[list[Message], Segmented]:
