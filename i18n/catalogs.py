@@ -174,12 +174,9 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
     if po is None:
         po = _new_catalog(locale.catalog_dir, date)
     for entry in template:
-        if not entry.id:
-            continue
-        key = (entry.id, entry.context)
-        if po.get(entry.id, entry.context) is None and key in _obsolete_keys(po):
-            revived = po.obsolete.pop(_obsolete_key(str(entry.id), entry.context))
-            po[entry.id] = revived
+        key = _obsolete_key(str(entry.id), entry.context)
+        if entry.id and po.get(entry.id, entry.context) is None and key in po.obsolete:
+            po[entry.id] = po.obsolete.pop(key)
     # Babel's update rebuilds unchanged entries from the template, losing the
     # previous msgid of an entry that is still fuzzy; keep it for the translator.
     previous = {(e.id, e.context): e.previous_id for e in po if e.fuzzy and e.previous_id}
@@ -198,17 +195,8 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
 
 
 def _obsolete_key(msgid: str, context: str | None) -> str | tuple[str, str]:
+    """Babel's key for ``Catalog.obsolete`` (as its ``_key_for``)."""
     return (msgid, context) if context else msgid
-
-
-def _obsolete_keys(po: Catalog) -> set[tuple[str, str | None]]:
-    keys: set[tuple[str, str | None]] = set()
-    for key in po.obsolete:
-        if isinstance(key, tuple):
-            keys.add((key[0], key[1]))
-        else:
-            keys.add((key, None))
-    return keys
 
 
 def catalog_bytes(cat: Catalog, prose: bool = True) -> bytes:

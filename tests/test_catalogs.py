@@ -159,3 +159,18 @@ def test_previous_msgid_survives_another_update(site: Path) -> None:
     assert po(site, "ko").read_bytes() == once
     fuzzy = [m for m in read_catalog(po(site, "ko"), site) if m.fuzzy and m.id]
     assert fuzzy[0].previous_id[0].endswith("本当にエキサイティングな話です。")
+
+
+def test_a_deleted_block_that_comes_back_gets_its_translation_back(site: Path) -> None:
+    post = site / "content" / "_posts" / f"{POST}.md"
+    text = post.read_text("utf-8")
+    post.write_text(text.replace("**下記は重要な内容を抜粋しました。**\n", ""), encoding="utf-8")
+    run_cli(site, "extract")
+    assert run_cli(site, "update").returncode == 0
+    assert '#~ msgid "**下記は重要な内容を抜粋しました。**"' in po(site, "ko").read_text("utf-8")
+    post.write_text(text, encoding="utf-8")
+    run_cli(site, "extract")
+    assert run_cli(site, "update").returncode == 0
+    content = po(site, "ko").read_text("utf-8")
+    assert "#~ msgid" not in content
+    assert 'msgid "**下記は重要な内容を抜粋しました。**"\nmsgstr "**아래는' in content
