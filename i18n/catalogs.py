@@ -81,8 +81,25 @@ def read_catalog(path: Path, root: Path, locale: SiteLocale | None = None) -> Ca
     return cat
 
 
-_PREVIOUS_LINE = re.compile(rb"^#~?\| ")
-_MSGID_LINE = re.compile(rb"^(?:#~ )?msgid ")
+_PREVIOUS = re.compile(r"^#~?\| (?:(msgctxt|msgid_plural|msgid) )?(.*)$")
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+_MSGID_LINE = re.compile(r"^(?:#~ )?msgid ")
+
+
+def _previous_run(lines: list[str], i: int) -> tuple[list[tuple[str, str]], int]:
+    """Parse the ``#|`` lines starting at ``i``: ((keyword, value) in order, index after them)."""
+    fields: list[tuple[str, str]] = []
+    while i < len(lines):
+        m = _PREVIOUS.match(lines[i])
+        if not m:
+            break
+        value = "".join(unescape(f'"{q}"') for q in _QUOTED.findall(m.group(2)))
+        if m.group(1):
+            fields.append((m.group(1), value))
+        elif fields:
+            fields[-1] = (fields[-1][0], fields[-1][1] + value)
+        i += 1
+    return fields, i
 
 
 def _take_previous(data: bytes) -> tuple[bytes, dict[int, list[str]]]:
@@ -91,31 +108,23 @@ def _take_previous(data: bytes) -> tuple[bytes, dict[int, list[str]]]:
     Returns the data with those lines emptied (line numbers unchanged) and the
     previous msgid (and msgid_plural) by the line number of the entry's msgid.
     """
-    lines = data.split(b"\n")
+    lines = data.decode("utf-8").split("\n")
     previous: dict[int, list[str]] = {}
     i = 0
     while i < len(lines):
-        if not _PREVIOUS_LINE.match(lines[i]):
+        fields, end = _previous_run(lines, i)
+        if not fields:
             i += 1
             continue
-        values: dict[str, str] = {}
-        keyword = ""
-        while i < len(lines) and _PREVIOUS_LINE.match(lines[i]):
-            text = lines[i].decode("utf-8", "replace").split("| ", 1)[1].strip()
-            m = re.match(r"(msgctxt|msgid_plural|msgid)\s+(.*)$", text)
-            if m:
-                keyword, text = m.group(1), m.group(2)
-            if keyword:
-                values[keyword] = values.get(keyword, "") + "".join(
-                    unescape(f'"{q}"') for q in _QUOTED.findall(text))
-            lines[i] = b""
-            i += 1
-        j = i
-        while j < len(lines) and not _MSGID_LINE.match(lines[j]) and lines[j].startswith(b"#"):
-            j += 1
+        lines[i:end] = [""] * (end - i)
+        j = end
+        while j < len(lines) and lines[j].strip() and not _MSGID_LINE.match(lines[j]):
+            j += 1  # flags, comments, msgctxt: Babel numbers an entry by its msgid line
+        values = dict(fields)
         if j < len(lines) and "msgid" in values:
             previous[j + 1] = [values["msgid"], *([values["msgid_plural"]] if "msgid_plural" in values else [])]
-    return b"\n".join(lines), previous
+        i = end
+    return "\n".join(lines).encode("utf-8"), previous
 
 
 def _new_catalog(locale: str | None, date: dt.datetime) -> Catalog:
@@ -216,10 +225,6 @@ def catalog_bytes(cat: Catalog, prose: bool = True) -> bytes:
     return _rewrap_previous(data.decode("utf-8")).encode("utf-8")
 
 
-_PREVIOUS = re.compile(r"^#\| (msgctxt|msgid|msgid_plural) (.*)$")
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
-
-
 def _rewrap_previous(text: str) -> str:
     """Lay out ``#| msgid`` like GNU gettext does.
 
@@ -230,20 +235,16 @@ def _rewrap_previous(text: str) -> str:
     out: list[str] = []
     i = 0
     while i < len(lines):
-        m = _PREVIOUS.match(lines[i])
-        if not m:
+        fields, end = _previous_run(lines, i)
+        if not fields:
             out.append(lines[i])
             i += 1
             continue
-        parts = [m.group(2)]
-        i += 1
-        while i < len(lines) and lines[i].startswith('#| "'):
-            parts.append(lines[i][3:])
-            i += 1
-        value = unescape('"' + "".join(_QUOTED.findall(" ".join(parts))) + '"')
-        first, *rest = normalize(value, prefix="#| ", width=76).split("\n")
-        out.append(f"#| {m.group(1)} {first.removeprefix('#| ')}")
-        out.extend(rest)
+        for keyword, value in fields:
+            first, *rest = normalize(value, prefix="#| ", width=76).split("\n")
+            out.append(f"#| {keyword} {first.removeprefix('#| ')}")
+            out.extend(rest)
+        i = end
     return "\n".join(out)
 
 

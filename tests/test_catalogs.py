@@ -174,3 +174,20 @@ def test_a_deleted_block_that_comes_back_gets_its_translation_back(site: Path) -
     content = po(site, "ko").read_text("utf-8")
     assert "#~ msgid" not in content
     assert 'msgid "**下記は重要な内容を抜粋しました。**"\nmsgstr "**아래는' in content
+
+
+def test_previous_msgid_is_read_for_entries_with_context_and_escapes(tmp_path: Path) -> None:
+    from i18n.catalogs import catalog_bytes, read_catalog
+
+    path = tmp_path / "x.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Language: ko\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+        '#, fuzzy\n#| msgid ""\n#| "A（Jim "\n#| "Keller）：古い \\"q\\""\n'
+        'msgctxt "c"\nmsgid "新しい"\nmsgstr "번역"\n',
+        encoding="utf-8")
+    entry = read_catalog(path, tmp_path).get("新しい", "c")
+    assert entry is not None and entry.previous_id == ['A（Jim Keller）：古い "q"']
+    path.write_bytes(catalog_bytes(read_catalog(path, tmp_path)))
+    again = read_catalog(path, tmp_path).get("新しい", "c")
+    assert again is not None and again.previous_id == ['A（Jim Keller）：古い "q"']
+    assert '#| msgid "A（Jim Keller）：古い \\"q\\""\nmsgctxt "c"' in path.read_text("utf-8")
