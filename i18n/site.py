@@ -264,7 +264,8 @@ def _markup(html: str) -> Any:
     return Markup(html)
 
 
-def _json_for_script(data: dict[str, Any]) -> Any:
+def _json_for_script(data: object) -> Any:
+    """JSON safe inside a ``<script>`` element (no ``</script>`` or ``<!--`` can form)."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True)
     return _markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
@@ -332,7 +333,7 @@ def _chooser_page(config: SiteConfig, urls: Urls, lang: _Language,
             "json_ld": None, "home": "/", "switcher": [],
         },
         "chooser": chooser,
-        "chooser_json": _markup(json.dumps(chooser, ensure_ascii=False).replace("<", "\\u003c")),
+        "chooser_json": _json_for_script(chooser),
     }
     return render_page(lang.jinja, "chooser.html", context), alternates
 
