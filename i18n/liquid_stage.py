@@ -119,8 +119,13 @@ def _confine(env: Environment, includes_dir: Path) -> None:
 
 
 def render_liquid(env: Environment, source: str, variables: dict[str, Any],
-                  location: Location, first_line: int) -> str:
-    """Render Liquid in ``source`` (a body starting at file line ``first_line``)."""
+                  location: Location, first_line: int, original: str | None = None) -> str:
+    """Render Liquid in ``source``, a body starting at file line ``first_line``.
+
+    ``original`` is the body as written when ``source`` is a reassembled
+    translation (whose joined paragraphs shift lines): errors are located
+    at the failing tag in ``original``.
+    """
     if "{%" not in source and "{{" not in source:
         return source
     try:
@@ -133,7 +138,32 @@ def render_liquid(env: Environment, source: str, variables: dict[str, Any],
         token = getattr(exc, "token", None)
         line = first_line
         if token is not None:
-            line += token.source.count("\n", 0, token.start_index)
+            line += _line_offset(token.source, token.start_index, original)
         message = str(exc.args[0]) if exc.args else type(exc).__name__
         raise PipelineError(Location(location.path, line), f"Liquid: {message}") from None
 
+
+
+def _line_offset(source: str, index: int, original: str | None) -> int:
+    """Lines before the tag at ``index`` of ``source``, counted in ``original`` when it has the tag."""
+    start = source.rfind("{", 0, index + 1)
+    end = source.find("}", index)
+    tag = source[start:end + 2] if start >= 0 and end >= 0 else ""
+    if original is not None and tag:
+        # Reassembly only joins lines, so the tag stands on the same or a later
+        # line of the original: search from there.
+        found = original.find(tag, _nth_line_start(original, source.count("\n", 0, index)))
+        if found < 0:
+            found = original.find(tag)
+        if found >= 0:
+            return original.count("\n", 0, found)
+    return source.count("\n", 0, index)
+
+
+def _nth_line_start(text: str, n: int) -> int:
+    pos = 0
+    for _ in range(n):
+        pos = text.find("\n", pos) + 1
+        if pos == 0:
+            return len(text)
+    return pos

@@ -94,7 +94,8 @@ def build(config: SiteConfig) -> BuildReport:
                 path, html, alternates = _post_page(config, urls, languages[locale], source, lp,
                                                     versions, localized, posts_sorted)
             except PipelineError as exc:
-                problems.add(exc.problem)
+                if exc.problem not in problems.items:  # a source error fails every language alike
+                    problems.add(exc.problem)
                 continue
             outputs[urls.output_file(path)] = html.encode("utf-8")
             if lp.published:
@@ -182,7 +183,7 @@ def _post_page(config: SiteConfig, urls: Urls, lang: _Language, source: Source, 
     alternates = urls.alternates(published, source_url) if lp.published else []
     page_vars = {**post.meta, "lang": locale.code, "url": path, "title": lp.title}
     markdown_text = render_liquid(lang.liquid, lp.body, {"page": page_vars, "site": {
-        "title": lang.site_title(config), "url": config.base_url}}, post.location, post.body_line)
+        "title": lang.site_title(config), "url": config.base_url}}, post.location, post.body_line, post.body)
     html = markdown_to_html(markdown_text, config.source_locale.hreflang)
     content_locale = config.source_locale if lp.status == FALLBACK else locale
     categories = [lang.term("categories", t) for t in _terms(post.meta.get("categories"))]

@@ -64,3 +64,15 @@ def test_status_reports_coverage(site: Path) -> None:
     rows = json.loads(result.stdout)
     assert {(r["locale"], r["status"], r["translated"], r["total"]) for r in rows} == {
         ("ko", "translated", 15, 15), ("en", "translated", 15, 15)}
+
+
+def test_liquid_error_line_is_the_source_line_after_joined_paragraphs(site: Path) -> None:
+    post = site / "content" / "_posts" / f"{POST}.md"
+    lines = post.read_text("utf-8").split("\n")
+    lines.append("")
+    lines.append("{% include nothere.html %}")
+    post.write_text("\n".join(lines) + "\n", "utf-8")
+    result = run_cli(site, "build")
+    assert result.returncode == 1
+    # The post has a two-line paragraph (lines 42-43) that the translation joins into one.
+    assert f"content/_posts/{POST}.md:{len(lines)}: error: Liquid: include 'nothere.html'" in result.stderr
