@@ -124,3 +124,23 @@ def test_build_is_deterministic_and_writes_nothing_when_unchanged(site: Path) ->
     assert "(0 written, 0 removed)" in result.stdout
     assert snapshot(site / "_site") == first
     assert {p: p.stat().st_mtime_ns for p in (site / "_site").rglob("*") if p.is_file()} == mtimes
+
+
+def test_related_posts_are_same_category_and_same_language(site: Path) -> None:
+    posts = site / "content" / "_posts"
+    (posts / "2021-03-01-dojo-update.md").write_text(
+        "---\ntitle: Dojoの続報\ncategories:\n - Tesla\nrelated: true\n---\n\n本文です。\n", "utf-8")
+    (posts / "2021-03-02-other.md").write_text(
+        "---\ntitle: 別の話題\ncategories:\n - 料理\n---\n\n本文です。\n", "utf-8")
+    result = run_cli(site, "build")
+    assert result.returncode == 0, result.stderr
+    ja = (site / "_site" / "ja" / PAGE).read_text("utf-8")
+    related = ja[ja.index('<section class="related"'):]
+    assert '<a href="/ja/2021/03/01/dojo-update/">Dojoの続報</a>' in related
+    assert "別の話題" not in related
+    # The new post has no Korean catalog: its Korean page is a fallback, so it is not related there.
+    ko = (site / "_site" / "ko" / PAGE).read_text("utf-8")
+    assert '<section class="related"' not in ko
+    fallback = (site / "_site" / "ko" / "2021/03/01/dojo-update/index.html").read_text("utf-8")
+    assert '<meta name="robots" content="noindex">' in fallback
+    assert f'<link rel="canonical" href="{BASE}/ja/2021/03/01/dojo-update/">' in fallback
