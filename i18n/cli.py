@@ -14,12 +14,13 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .checks import check_catalogs, validate_site
+from .checks import check_catalogs
 from .config import load_config
 from .errors import PipelineError, Problem, Problems
 from .extract import extract, update
 from .site import build
 from .status import status_rows
+from .validate import validate_site
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -3,8 +3,9 @@
 Every stage raises :class:`PipelineError` (or collects several into a
 :class:`Problems` report) with a :class:`Location`.  The command line prints
 them as ``path:line: message`` (GNU style), which editors and CI annotate.
-A problem inside a translation names both places:
-``content/_posts/x.md:12 <- locales/ko/LC_MESSAGES/x.po:88: message``.
+A problem inside a translation names both places, the catalog first (that is
+where the translator fixes it):
+``locales/ko/LC_MESSAGES/x.po:88: error: message (source content/_posts/x.md:12)``.
 """
 
 from __future__ import annotations
@@ -49,10 +50,8 @@ class Problem:
     """For a problem in a translation: the source block it translates."""
 
     def __str__(self) -> str:
-        where = str(self.location)
-        if self.origin is not None:
-            where = f"{self.origin} <- {where}"
-        return f"{where}: {self.severity}: {self.message}"
+        source = f" (source {self.origin})" if self.origin is not None else ""
+        return f"{self.location}: {self.severity}: {self.message}{source}"
 
 
 class PipelineError(Exception):

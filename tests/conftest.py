@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,3 +38,19 @@ def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` by relative path."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit_msgstr(po: Path, msgid_start: str, transform: Callable[[str], str]) -> int:
+    """Change the msgstr of the first entry whose msgid starts with ``msgid_start``, as an editor
+    would (read, change, write the catalog back); return that entry's line in the new file."""
+    from babel.messages.pofile import read_po
+
+    from i18n.catalogs import catalog_bytes
+
+    with po.open("rb") as f:
+        cat = read_po(f)
+    entry = next(e for e in cat if e.id and str(e.id).startswith(msgid_start))
+    entry.string = transform(str(entry.string))
+    po.write_bytes(catalog_bytes(cat, prose=po.stem != "site"))
+    with po.open("rb") as f:
+        return next(e.lineno for e in read_po(f) if e.id == entry.id)

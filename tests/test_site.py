@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import POST, run_cli, snapshot
 
-from i18n.checks import _Head, validate_site
 from i18n.config import load_config
+from i18n.validate import _Head, validate_site
 
 BASE = "https://tesla-news.example.org"
 PAGE = "2021/02/22/tesla-ai-jim-keller/index.html"

@@ -1,0 +1,119 @@
+"""Validation of the built site: what search engines and readers see.
+
+:func:`validate_site` checks hreflang reciprocity, self-reference,
+``x-default``, absolute URLs, existing targets, ``<html lang>`` against the
+page's own hreflang, canonical against hreflang, internal links, and
+agreement with ``sitemap.xml``.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as etree  # noqa: N813
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .config import SiteConfig
+from .errors import Location, Problem
+
+
+class _Head(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = ""
+        self.canonical = ""
+        self.alternates: list[tuple[str, str]] = []
+        self.noindex = False
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "html":
+            self.lang = a.get("lang", "")
+        elif tag == "link" and a.get("rel") == "canonical":
+            self.canonical = a.get("href", "")
+        elif tag == "link" and a.get("rel") == "alternate" and "hreflang" in a:
+            self.alternates.append((a["hreflang"], a.get("href", "")))
+        elif tag == "meta" and a.get("name") == "robots" and "noindex" in a.get("content", ""):
+            self.noindex = True
+        elif tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+
+
+def _url_to_file(config: SiteConfig, url: str) -> Path | None:
+    if not url.startswith(config.base_url + "/") and url != config.base_url:
+        return None
+    path = url[len(config.base_url):].split("#")[0] or "/"
+    return config.output_dir / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
+
+
+def validate_site(config: SiteConfig) -> list[Problem]:
+    """Problems of the built site's language metadata, sitemap and internal links."""
+    out = config.output_dir
+    problems: list[Problem] = []
+    pages: dict[str, _Head] = {}
+    for path in sorted(out.rglob("*.html")):
+        head = _Head()
+        head.feed(path.read_text(encoding="utf-8"))
+        rel = "/" + path.relative_to(out).as_posix().removesuffix("index.html")
+        pages[config.base_url + rel] = head
+
+    def problem(url: str, message: str) -> None:
+        problems.append(Problem(Location(url), message))
+
+    for url, head in pages.items():
+        alts = dict(head.alternates)
+        for hreflang, href in head.alternates:
+            if not href.startswith(("http://", "https://")):
+                problem(url, f"hreflang {hreflang} URL is not absolute: {href}")
+            elif _url_to_file(config, href) is None or not _url_to_file(config, href).is_file():  # type: ignore[union-attr]
+                problem(url, f"hreflang {hreflang} points to a missing page: {href}")
+        if head.noindex:
+            if head.alternates:
+                problem(url, "a noindex page must not be in an hreflang set")
+            continue
+        if not head.alternates:
+            problem(url, "no hreflang links")
+            continue
+        if "x-default" not in alts:
+            problem(url, "no x-default hreflang")
+        own = [h for h, u in head.alternates if u == url and h != "x-default"]
+        if not own and url != config.base_url + "/":
+            problem(url, "the hreflang set does not reference the page itself")
+        if own and head.lang != own[0]:
+            problem(url, f'<html lang="{head.lang}"> differs from its own hreflang {own[0]}')
+        if head.canonical != url:
+            problem(url, f"canonical {head.canonical} contradicts the page's hreflang self-reference")
+        for hreflang, href in head.alternates:
+            other = pages.get(href)
+            if other is not None and sorted(other.alternates) != sorted(head.alternates):
+                problem(url, f"hreflang {hreflang} -> {href} is not reciprocal (its set differs)")
+        for link in head.links:
+            if link.startswith("/") and not link.startswith("//"):
+                target = _url_to_file(config, config.base_url + link)
+                if target is None or not target.is_file():
+                    problem(url, f"broken internal link {link}")
+    problems.extend(_check_sitemap(config, pages))
+    return problems
+
+
+def _check_sitemap(config: SiteConfig, pages: dict[str, _Head]) -> list[Problem]:
+    path = config.output_dir / "sitemap.xml"
+    where = Location.of(path, root=config.root)
+    if not path.is_file():
+        return [Problem(where, "no sitemap.xml")]
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    problems = []
+    listed = set()
+    for url_el in etree.parse(path).getroot().findall("s:url", ns):
+        loc = (url_el.findtext("s:loc", "", ns) or "").strip()
+        listed.add(loc)
+        alts = sorted((link.get("hreflang", ""), link.get("href", "")) for link in url_el.findall("x:link", ns))
+        head = pages.get(loc)
+        if head is None:
+            problems.append(Problem(where, f"sitemap lists {loc}, which is not a page"))
+        elif alts != sorted(head.alternates):
+            problems.append(Problem(where, f"sitemap alternates of {loc} differ from the page's hreflang links"))
+    for url, head in pages.items():
+        if not head.noindex and url not in listed and not url.endswith("/404.html"):
+            problems.append(Problem(where, f"indexable page {url} is missing from the sitemap"))
+    return problems
