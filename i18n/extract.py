@@ -10,6 +10,7 @@ template into every target locale's PO file.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from .catalogs import (
 from .config import SiteConfig
 from .errors import Location, PipelineError, Problems
 from .liquid_stage import TRANSLATABLE
-from .project import SITE_DOMAIN, Source, catalog_path, read_sources, template_path
+from .project import SITE_DOMAIN, Source, catalog_locales, catalog_path, read_sources, template_path
 from .render import THEME_DIR
 
 TAXONOMY_CONTEXT = {"categories": "category", "tags": "tag"}
@@ -118,8 +119,11 @@ def extract(config: SiteConfig) -> Report:
     return report
 
 
-def update(config: SiteConfig, drop_obsolete: bool = False) -> Report:
+def update(config: SiteConfig, drop_obsolete: bool = False,
+           progress: Callable[[int, int], None] | None = None) -> Report:
     """Merge every POT into every target locale's PO file.
+
+    ``progress(done, total)`` is called after each catalog is merged and written.
 
     Every catalog is read (and every problem reported) before any is written,
     so a broken catalog stops the command with all files untouched.
@@ -137,8 +141,10 @@ def update(config: SiteConfig, drop_obsolete: bool = False) -> Report:
         except PipelineError as exc:
             problems.add(exc.problem)
     existing: dict[tuple[str, str], Catalog | None] = {}
-    for locale in config.target_locales:
+    for locale in config.locales:
         for domain in templates:
+            if locale not in catalog_locales(config, domain):
+                continue
             path = catalog_path(config, locale, domain)
             try:
                 existing[(locale.code, domain)] = read_catalog(path, config.root, locale) if path.is_file() else None
@@ -148,9 +154,11 @@ def update(config: SiteConfig, drop_obsolete: bool = False) -> Report:
 
     date = build_date()
     report = Report()
-    for locale in config.target_locales:
+    for locale in config.locales:
         memory = translation_memory(c for (code, _), c in existing.items() if code == locale.code and c)
         for domain, template in templates.items():
+            if (locale.code, domain) not in existing:
+                continue
             po = update_catalog(existing[(locale.code, domain)], template, locale, date, memory,
                                 drop_obsolete=drop_obsolete)
             path = catalog_path(config, locale, domain)
@@ -158,4 +166,6 @@ def update(config: SiteConfig, drop_obsolete: bool = False) -> Report:
                 report.written.append(path)
             else:
                 report.unchanged += 1
+            if progress is not None:
+                progress(len(report.written) + report.unchanged, len(existing))
     return report

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,8 +73,11 @@ def localize_all(project: Project) -> dict[str, dict[SiteLocale, LocalizedPost]]
     return out
 
 
-def build(config: SiteConfig) -> BuildReport:
-    """Build ``_site`` from posts and catalogs; raise :class:`Problems` on bad input."""
+def build(config: SiteConfig, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Build ``_site`` from posts and catalogs; raise :class:`Problems` on bad input.
+
+    ``progress(done, total)`` is called after each post is rendered in every language.
+    """
     project = gather(config)
     localized = localize_all(project)
     urls = Urls(config)
@@ -86,7 +90,7 @@ def build(config: SiteConfig) -> BuildReport:
     posts_sorted = sorted(project.sources, key=lambda s: (s.post.date.replace(tzinfo=None), s.post.name),
                           reverse=True)
     report = BuildReport(languages=len(config.locales))
-    for source in posts_sorted:
+    for done, source in enumerate(posts_sorted, 1):
         versions = localized[source.post.name]
         for locale, lp in versions.items():
             report.statuses[(source.post.name, locale.code)] = lp.status
@@ -101,6 +105,8 @@ def build(config: SiteConfig) -> BuildReport:
             if lp.published:
                 sitemap.append({"loc": urls.absolute(path), "alternates": alternates,
                                 "lastmod": source.post.modified.date().isoformat()})
+        if progress is not None:
+            progress(done, len(posts_sorted))
     problems.raise_if_errors()
 
     for locale in config.locales:
