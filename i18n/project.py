@@ -30,6 +30,16 @@ def catalog_path(config: SiteConfig, locale: SiteLocale, domain: str) -> Path:
     return config.locales_dir / locale.catalog_dir / "LC_MESSAGES" / f"{domain}.po"
 
 
+def catalog_locales(config: SiteConfig, domain: str) -> tuple[SiteLocale, ...]:
+    """Locales that keep a catalog of ``domain``.
+
+    Posts are written in the source language, so only target locales translate
+    them; the layouts' UI strings are English msgids, which every language
+    (the source included) translates in its ``site.po``.
+    """
+    return config.locales if domain == SITE_DOMAIN else config.target_locales
+
+
 @dataclass
 class Source:
     """One post with its messages."""
@@ -77,6 +87,7 @@ def gather(config: SiteConfig) -> Project:
         for source in project.sources:
             project.catalogs[(source.post.name, locale.code)] = _maybe_read(
                 catalog_path(config, locale, source.post.name), config, locale, problems)
+    for locale in catalog_locales(config, SITE_DOMAIN):
         project.site_catalogs[locale.code] = _maybe_read(
             catalog_path(config, locale, SITE_DOMAIN), config, locale, problems)
     problems.raise_if_errors()

@@ -144,3 +144,10 @@ def test_related_posts_are_same_category_and_same_language(site: Path) -> None:
     fallback = (site / "_site" / "ko" / "2021/03/01/dojo-update/index.html").read_text("utf-8")
     assert '<meta name="robots" content="noindex">' in fallback
     assert f'<link rel="canonical" href="{BASE}/ja/2021/03/01/dojo-update/">' in fallback
+
+
+def test_source_language_pages_have_a_japanese_interface(built: Path) -> None:
+    ja = (built / "ja" / "index.html").read_text("utf-8")
+    ko = (built / "ko" / "index.html").read_text("utf-8")
+    assert ">本文へ移動</a>" in ja and ">Skip to content</a>" not in ja
+    assert ">Skip to content</a>" not in ko
