@@ -1,4 +1,4 @@
-"""Command line: ``python build.py [extract|update|build|check|status]``.
+"""Command line: ``python build.py [extract|update|build|check|status|serve|new|init-locale]``.
 
 Verbs follow pybabel/sphinx-intl habits.  Every problem is printed as
 ``path:line: severity: message`` on stderr; the exit status is 1 when any
@@ -8,16 +8,20 @@ error was found, 2 for a usage error; no traceback for bad input.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .checks import check_catalogs
 from .config import load_config
-from .errors import PipelineError, Problem, Problems
+from .console import Console, ProgressCallback, plural
+from .errors import PipelineError, Problems
 from .extract import extract, update
+from .scaffold import SLUG, init_locale, new_post
+from .serve import ListenError, Rebuild, serve
 from .site import build
 from .status import status_rows
 from .validate import validate_site
@@ -31,6 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-C", "--root", type=Path, default=Path("."),
                         help="site folder holding site.toml (default: current folder)")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress bars or summary line; problems are still printed")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     verbs.add_parser("extract", help="write locales/templates/*.pot from posts and layouts",
                      description="Write one POT per post, and site.pot for UI strings and taxonomy terms.")
@@ -51,12 +57,76 @@ def _parser() -> argparse.ArgumentParser:
     p_status = verbs.add_parser("status", help="translation coverage per post and language",
                                 description="Translated, fuzzy and untranslated messages per post and locale.")
     p_status.add_argument("--json", action="store_true", help="print JSON for CI")
+    _add_author_verbs(verbs)
+    for sub in verbs.choices.values():  # -q also after the verb; SUPPRESS keeps a -q given before it
+        sub.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                         help="no progress bars or summary line; problems are still printed")
     return parser
 
 
-def _print_problems(problems: Sequence[Problem]) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
+def _add_author_verbs(verbs: Any) -> None:
+    p_serve = verbs.add_parser("serve", help="preview the site, rebuilding and reloading on every save",
+                               description="Build, serve _site/ over HTTP and watch content/, locales/, layouts/ "
+                                           "and site.toml: every save rebuilds and reloads open pages; build "
+                                           "problems show over the page until fixed. Ctrl-C stops.")
+    p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    p_serve.add_argument("--port", type=int, default=8000, help="port (default: 8000; 0 picks a free one)")
+    p_locale = verbs.add_parser("init-locale", help="add a language: site.toml and its PO catalogs",
+                                description="Add LOCALE to 'locales' in site.toml (the rest of the file is "
+                                            "kept) and create locales/LOCALE/LC_MESSAGES/*.po from the "
+                                            "templates, with the language's Plural-Forms.")
+    p_locale.add_argument("locale", metavar="LOCALE", help="BCP 47 language tag known to CLDR: fr, pt-BR, zh-Hant")
+    p_new = verbs.add_parser("new", help="start a post: content/_posts/<date>-<slug>.md",
+                             description="Create a post with front matter. The slug is --slug, else the title "
+                                         "in lower case if it is ASCII, else post-HHMMSS (the time now).")
+    p_new.add_argument("title", help="the post's title")
+    p_new.add_argument("--slug", type=_slug, help="URL name of the post: letters, digits, '-', '_', '.'")
+    p_new.add_argument("--date", type=_day, help="publication date YYYY-MM-DD (default: now, local time)")
+
+
+def _slug(text: str) -> str:
+    if not SLUG.match(text):
+        raise argparse.ArgumentTypeError(f"{text!r}: use letters, digits, '-', '_' and '.' only")
+    return text
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _serve(root: Path, host: str, port: int, console: Console) -> int:
+    """``serve``: print the URL on stdout, one line per rebuild on stderr, until Ctrl-C."""
+    def ready(url: str) -> None:
+        print(f"Serving {url} (Ctrl-C to stop)", flush=True)
+
+    def rebuilt(result: Rebuild) -> None:
+        if result.crash:
+            print(result.crash, file=sys.stderr, end="")
+        console.problems(result.problems)
+        if result.report is not None:
+            console.note(f"build: {result.report.written} written, {result.report.removed} removed, "
+                         f"{result.seconds:.2f}s")
+        else:
+            console.note(f"build: failed, {plural(len(result.problems), 'problem')}; shown in the browser")
+
+    try:
+        builds = serve(root, host, port, ready, rebuilt)
+    except ListenError as exc:
+        print(f"serve: error: {exc}", file=sys.stderr)
+        return 1
+    console.summary("serve", f"stopped after {plural(builds, 'build')}", to_stderr=True)
+    return 0
+
+
+def _summarize_status(rows: list[dict[str, Any]], console: Console, to_stderr: bool) -> None:
+    states: dict[str, int] = {}
+    for row in rows:
+        states[row["status"]] = states.get(row["status"], 0) + 1
+    console.summary("status", plural(len(rows), "catalog"),
+                    *(f"{count} {state}" for state, count in sorted(states.items())), to_stderr=to_stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -64,19 +134,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     verb = args.verb or "build"
     root = args.root.resolve()
-    started = time.monotonic()
+    console = Console(quiet=args.quiet)
+    if verb == "serve":
+        return _serve(root, args.host, args.port, console)
+    progress: ProgressCallback
     try:
         config = load_config(root)
         if verb == "extract":
             report = extract(config)
-            print(f"extract: {len(report.written)} templates written, {report.unchanged} unchanged")
+            console.summary("extract", f"{len(report.written)} templates written", f"{report.unchanged} unchanged")
         elif verb == "update":
-            report = update(config, drop_obsolete=args.drop_obsolete)
-            print(f"update: {len(report.written)} catalogs written, {report.unchanged} unchanged")
+            with console.progress("update") as progress:
+                report = update(config, drop_obsolete=args.drop_obsolete, progress=progress)
+            console.summary("update", f"{len(report.written)} catalogs written", f"{report.unchanged} unchanged")
         elif verb == "build":
-            result = build(config)
-            print(f"build: {result.pages} files ({result.written} written, {result.removed} removed), "
-                  f"{result.languages} languages, {time.monotonic() - started:.2f}s")
+            with console.progress("build") as progress:
+                result = build(config, progress=progress)
+            console.summary("build", f"{result.pages} files ({result.written} written, {result.removed} removed)",
+                            plural(result.languages, "language"))
+        elif verb == "new":
+            path = new_post(config, args.title, args.slug, args.date)
+            console.summary("new", f"wrote {path.relative_to(root).as_posix()}")
+        elif verb == "init-locale":
+            added = init_locale(config, args.locale)
+            console.summary("init-locale", f"{added.locale.code} ({added.locale.native_name}) added to site.toml",
+                            f"{plural(len(added.created), 'catalog')} created",
+                            f"{len(added.kept)} already there")
         elif verb == "check":
             problems = validate_site(config) if args.site else check_catalogs(config)
             if args.json:
@@ -84,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                    "severity": p.severity, "message": p.message} for p in problems],
                                  ensure_ascii=False, indent=1))
             else:
-                _print_problems(problems)
+                console.problems(problems)
             errors = sum(p.severity == "error" for p in problems)
             warnings = len(problems) - errors
             print(f"check: {errors} errors, {warnings} warnings", file=sys.stderr)
@@ -98,11 +181,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                     bar = "█" * round(row["ratio"] * 20)
                     print(f"{row['post']:<40} {row['locale']:<6} {bar:<20} "
                           f"{row['translated']:>4}/{row['total']:<4} fuzzy {row['fuzzy']:<3} {row['status']}")
+            _summarize_status(rows, console, to_stderr=args.json)
     except Problems as problems:
-        _print_problems(problems.items)
-        print(f"{verb}: {len(problems.errors)} errors", file=sys.stderr)
+        console.problems(problems.items)
+        console.failed(verb, len(problems.errors), len(problems.warnings))
         return 1
     except PipelineError as exc:
-        _print_problems([exc.problem])
+        console.problems([exc.problem])
+        console.failed(verb, 1)
         return 1
     return 0
