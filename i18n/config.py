@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import Location, PipelineError, Problems
 from .locales import SiteLocale, site_locale
@@ -41,6 +42,10 @@ class SiteConfig:
     """Posts per index page."""
     author: str = ""
     """Default author name for feeds and JSON-LD."""
+    baseurl: str = ""
+    """Jekyll's ``baseurl``: path prefix for ``relative_url``, ``post_url`` and ``link`` (``/blog``), or empty."""
+    timezone: str = ""
+    """IANA time zone of post dates without an offset (Jekyll's ``timezone``), or empty."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Unknown keys, kept for templates as ``site.*``."""
 
@@ -78,7 +83,7 @@ class SiteConfig:
 
 
 _KNOWN = {"title", "base_url", "source_locale", "locales", "publish_threshold",
-          "permalink", "posts_per_page", "author"}
+          "permalink", "posts_per_page", "author", "baseurl", "timezone"}
 
 
 def _line_of(text: str, key: str) -> int:
@@ -153,6 +158,14 @@ def load_config(root: Path) -> SiteConfig:
         problems.error(at("posts_per_page"), "'posts_per_page' must be a positive integer")
         per_page = 10
     author = data.get("author", "")
+    baseurl = data.get("baseurl", "")
+    if not isinstance(baseurl, str) or (baseurl and not baseurl.startswith("/")):
+        problems.error(at("baseurl"), f"'baseurl' must be empty or a path starting with '/', got {baseurl!r}")
+        baseurl = ""
+    timezone = data.get("timezone", "")
+    if not isinstance(timezone, str) or (timezone and not _is_zone(timezone)):
+        problems.error(at("timezone"), f"'timezone' must be an IANA time zone name (Asia/Tokyo), got {timezone!r}")
+        timezone = ""
     problems.raise_if_errors()
     assert source is not None
     return SiteConfig(
@@ -165,5 +178,15 @@ def load_config(root: Path) -> SiteConfig:
         permalink=permalink,
         posts_per_page=per_page,
         author=str(author),
+        baseurl=baseurl.rstrip("/"),
+        timezone=timezone,
         extra={k: v for k, v in data.items() if k not in _KNOWN},
     )
+
+
+def _is_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
