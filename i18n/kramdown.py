@@ -14,6 +14,18 @@ Written through Python-Markdown's own extension API (no fork):
 * :class:`SourceLangTreeprocessor` turns the private markers that
   :func:`i18n.segments.assemble` puts around an untranslated block into a
   ``lang`` attribute on the block's element.
+* :class:`BlockIalPreprocessor` and :class:`BlockIalTreeprocessor`: a block
+  attribute list on the line after a list or a table (``{: .notice}``)
+  belongs to that list or table, as in kramdown; Python-Markdown would give
+  it to the last item, or read it as a table row.
+* ``* TOC`` + ``{:toc}`` becomes the table of contents, rendered by
+  Python-Markdown's ``toc`` extension (whose marker is :data:`TOC_MARKER`,
+  so a literal ``[TOC]`` stays text) and given kramdown's markup
+  (``<ul id="markdown-toc">``) by :class:`KramdownTocTreeprocessor`.  Its
+  anchors are the headings' ids, which :func:`i18n.segments.assemble` takes
+  from the source heading in every language.
+* :class:`KramdownFootnoteTreeprocessor` gives footnotes kramdown's markup
+  (``class="footnotes"``, ``reversefootnote``, ARIA roles).
 """
 
 from __future__ import annotations
@@ -23,12 +35,22 @@ import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's conventio
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .text import UNTRANSLATED_END, UNTRANSLATED_START
 
 _DELIMS = re.compile(r"\*{1,2}|_{1,2}")
+TOC_MARKER = "\ue010toc\ue010"
+"""Paragraph text that Python-Markdown's ``toc`` extension replaces (what ``* TOC`` + ``{:toc}`` becomes)."""
+_BLOCK_IAL_MARK = "\ue011"
+"""Prefix of a block attribute list that belongs to the block before it."""
+_TOC_IAL = re.compile(r"^ {0,3}\{:\s*toc\s*\}\s*$")
+_BLOCK_IAL = re.compile(r"^ {0,3}\{:(?!:)[^{}]*\}\s*$")
+_LIST_ITEM = re.compile(r"^ {0,3}([*+-]|\d+\.)[ \t]")
+_TABLE_ROW = re.compile(r"^ {0,3}\|")
 
 
 class _EmphasisParser:
@@ -173,8 +195,97 @@ class SourceLangTreeprocessor(Treeprocessor):
                 if value and (UNTRANSLATED_START in value or UNTRANSLATED_END in value):
                     setattr(el, attr, value.replace(UNTRANSLATED_START, "").replace(UNTRANSLATED_END, ""))
             for key, value in list(el.attrib.items()):
-                if UNTRANSLATED_START in value or UNTRANSLATED_END in value:
+                if value is None:  # a bare key in an attribute list: {: toc}
+                    el.set(key, key)
+                elif UNTRANSLATED_START in value or UNTRANSLATED_END in value:
                     el.set(key, value.replace(UNTRANSLATED_START, "").replace(UNTRANSLATED_END, ""))
+
+
+class BlockIalPreprocessor(Preprocessor):
+    """Separate a block attribute list that follows a list or table, marked for :class:`BlockIalTreeprocessor`.
+
+    Runs after fenced code and raw HTML are stashed, so their contents are never touched.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        block_start = 0  # index in ``out`` of the first line of the current block
+        for line in lines:
+            if not line.strip():
+                out.append(line)
+                block_start = len(out)
+                continue
+            opener = out[block_start] if block_start < len(out) else ""
+            after_block = block_start < len(out) and (_LIST_ITEM.match(opener) or _TABLE_ROW.match(opener))
+            if after_block and _TOC_IAL.match(line) and _LIST_ITEM.match(opener):
+                del out[block_start:]
+                out.extend(["", TOC_MARKER, ""])
+            elif after_block and _BLOCK_IAL.match(line):
+                out.extend(["", _BLOCK_IAL_MARK + line.strip(), ""])
+            else:
+                out.append(line)
+                continue
+            block_start = len(out)
+        return out
+
+
+class BlockIalTreeprocessor(Treeprocessor):
+    """Apply each marked attribute list to the element before it, then drop it."""
+
+    def run(self, root: etree.Element) -> None:
+        attr_list = None
+        if "attr_list" in self.md.treeprocessors:  # (a Registry has no .get)
+            attr_list = self.md.treeprocessors["attr_list"]
+        for parent in list(root.iter()):
+            previous: etree.Element | None = None
+            for child in list(parent):
+                text = child.text or ""
+                if child.tag == "p" and text.startswith(_BLOCK_IAL_MARK) and not len(child):
+                    ial = text[len(_BLOCK_IAL_MARK):].strip()[1:-1].lstrip(":")
+                    if previous is not None and isinstance(attr_list, AttrListTreeprocessor):
+                        attr_list.assign_attrs(previous, ial)
+                    parent.remove(child)
+                    continue
+                previous = child
+
+
+class KramdownTocTreeprocessor(Treeprocessor):
+    """Give the table of contents kramdown's markup: ``<ul id="markdown-toc">``, link ids ``markdown-toc-…``."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag != "div" or child.get("class") != "toc":
+                    continue
+                toc = child.find("ul")
+                if toc is None:
+                    toc = etree.Element("ul")
+                toc.set("id", "markdown-toc")
+                for a in toc.iter("a"):
+                    a.set("id", "markdown-toc-" + (a.get("href") or "").lstrip("#"))
+                parent.remove(child)
+                parent.insert(index, toc)
+
+
+class KramdownFootnoteTreeprocessor(Treeprocessor):
+    """Python-Markdown's footnotes in kramdown's markup (no English ``title``, ARIA roles)."""
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            cls = el.get("class")
+            if el.tag == "sup" and (el.get("id") or "").startswith("fnref"):
+                el.set("role", "doc-noteref")
+            elif cls == "footnote-ref":
+                el.attrib.update({"class": "footnote", "rel": "footnote"})
+            elif cls == "footnote-backref":
+                el.attrib.pop("title", None)
+                el.attrib.update({"class": "reversefootnote", "role": "doc-backlink"})
+            elif el.tag == "div" and cls == "footnote":
+                el.attrib.update({"class": "footnotes", "role": "doc-endnotes"})
+                for hr in el.findall("hr"):
+                    el.remove(hr)
+                for li in el.iter("li"):
+                    li.set("role", "doc-endnote")
 
 
 class KramdownExtension(Extension):
@@ -190,3 +301,9 @@ class KramdownExtension(Extension):
         md.inlinePatterns.register(KramdownEmphasisProcessor(), "em_strong", 60)
         md.treeprocessors.register(LinkRelTreeprocessor(md), "link_rel", 4)
         md.treeprocessors.register(SourceLangTreeprocessor(md, self.source_lang), "source_lang", 3)
+        # After fenced code (25) and raw HTML (20) are stashed; the toc extension runs at 5,
+        # footnotes at 50, attr_list at 8.
+        md.preprocessors.register(BlockIalPreprocessor(md), "kramdown_block_ial", 15)
+        md.treeprocessors.register(BlockIalTreeprocessor(md), "kramdown_block_ial", 7)
+        md.treeprocessors.register(KramdownTocTreeprocessor(md), "kramdown_toc", 4.5)
+        md.treeprocessors.register(KramdownFootnoteTreeprocessor(md), "kramdown_footnotes", 4.4)
