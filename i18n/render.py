@@ -23,9 +23,10 @@ from typing import Any
 import jinja2
 from babel.dates import format_date
 from markdown import Markdown
+from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
-from .kramdown import KramdownExtension
+from .kramdown import TOC_MARKER, KramdownExtension
 from .locales import SiteLocale
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -37,8 +38,9 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 def _markdown(source_lang: str) -> Markdown:
     return Markdown(
         extensions=[
-            "attr_list", "tables", "footnotes", "fenced_code", "def_list", "abbr", "md_in_html",
-            TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="2-4"),
+            "attr_list", "tables", "fenced_code", "def_list", "abbr", "md_in_html",
+            FootnoteExtension(USE_DEFINITION_ORDER=False),  # numbered by first reference, as kramdown does
+            TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="2-4", marker=TOC_MARKER),
             KramdownExtension(source_lang=source_lang),
         ],
         output_format="html",
@@ -50,6 +52,33 @@ def markdown_to_html(text: str, source_lang: str) -> str:
     md = _markdown(source_lang)
     md.reset()
     return md.convert(text)
+
+
+# Jekyll's Excerpt: link (and footnote) definitions of the rest of the post follow the excerpt.
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]]+\]:.+$", re.MULTILINE)
+_FIRST_PARAGRAPH = re.compile(r"<p[ >].*?</p>", re.DOTALL)
+_FOOTNOTE_REF = re.compile(r'<sup id="fnref[^"]*"[^>]*>.*?</sup>', re.DOTALL)
+_FOOTNOTES = re.compile(r'<div class="footnotes".*\Z', re.DOTALL)
+_ID_ATTRIBUTE = re.compile(r'(<[a-zA-Z][^<>]*?)\sid="[^"]*"')
+
+
+def excerpt_html(markdown_text: str, article_html: str, separator: str, source_lang: str) -> str:
+    """A post's excerpt for listings, as Jekyll cuts it.
+
+    The Markdown before ``separator`` (Liquid already run), rendered with the
+    link definitions of the rest; without the separator, the article's first
+    paragraph.  Footnote references and ids are dropped: a listing shows many
+    excerpts on one page, away from their footnotes.
+    """
+    head, found, tail = markdown_text.partition(separator) if separator else ("", "", "")
+    if found and head.strip():
+        definitions = "\n".join(_LINK_DEFINITION.findall(tail))
+        html = markdown_to_html(f"{head}\n\n{definitions}\n", source_lang)
+    else:
+        first = _FIRST_PARAGRAPH.search(article_html)
+        html = first.group(0) if first else ""
+    html = _FOOTNOTES.sub("", _FOOTNOTE_REF.sub("", html))
+    return _ID_ATTRIBUTE.sub(r"\1", html).strip()
 
 
 def reading_minutes(html: str, locale: SiteLocale) -> int:

@@ -101,6 +101,8 @@ _SETEXT = re.compile(r"^[=-]+ *$")  # Python-Markdown's setext underline
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _LIST = re.compile(r"^( {0,3})([*+-]|\d{1,9}[.)])([ \t]+|$)")
 _FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\]]+\]:[ \t]*")
+_DEFINITION = re.compile(r"^ {0,3}:[ \t]+(?=\S)")  # kramdown / PHP Markdown Extra definition
+_TOC_IAL = re.compile(r"^ {0,3}\{:\s*toc\s*\}\s*$")
 _LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
 _TABLE_DELIM = re.compile(r"^ *\|? *:?-+:? *(\| *:?-+:? *)*\|? *$")
 _IMAGE_ONLY = re.compile(r"^(!\[)((?:[^\]\\]|\\.)*)(\]\([^)]*\)(?:\{:?[^{}]*\})?)\s*$")
@@ -134,6 +136,7 @@ def _starts_block(text: str) -> bool:
         _FENCE.match(text) or _ATX.match(text) or _HR.match(text) or _QUOTE.match(text)
         or _LIST.match(text) or _is_html_block(text) or _IAL_ONLY.match(text)
         or _LIQUID_BLOCK.match(text) or _FOOTNOTE.match(text) or _LIQUID_ONLY.match(text)
+        or _DEFINITION.match(text)
     )
 
 
@@ -203,6 +206,8 @@ class _Segmenter:
             return self._list_item
         if _FOOTNOTE.match(text):
             return self._footnote
+        if _DEFINITION.match(text):
+            return self._definition
         return self._paragraph
 
     def _one_verbatim(self, lines: list[_Line], i: int, cont: str) -> int:
@@ -312,6 +317,9 @@ class _Segmenter:
         line = lines[i]
         m = _LIST.match(line.text)
         assert m
+        if i + 1 < len(lines) and _TOC_IAL.match(lines[i + 1].text):
+            # kramdown's "* TOC" + "{:toc}": replaced by the table of contents, nothing to translate.
+            return self._verbatim_through(lines, i, i + 1, _TOC_IAL)
         return self._container(lines, i, line.col + m.end(), cont, 4, "list item")
 
     def _footnote(self, lines: list[_Line], i: int, cont: str) -> int:
@@ -319,6 +327,12 @@ class _Segmenter:
         m = _FOOTNOTE.match(line.text)
         assert m
         return self._container(lines, i, line.col + m.end(), cont, 4, "footnote")
+
+    def _definition(self, lines: list[_Line], i: int, cont: str) -> int:
+        line = lines[i]
+        m = _DEFINITION.match(line.text)
+        assert m
+        return self._container(lines, i, line.col + m.end(), cont, 4, "definition")
 
     def _paragraph(self, lines: list[_Line], i: int, cont: str) -> int:
         if self._is_table(lines, i):
@@ -333,6 +347,10 @@ class _Segmenter:
             if _starts_block(text) or self._is_table(lines, j):
                 break
             j += 1
+        if j < len(lines) and _DEFINITION.match(lines[j].text):
+            for term in lines[i:j]:  # each line before a definition is a term of its own
+                self._emit_paragraph([term], cont, "definition term")
+            return j
         self._emit_paragraph(lines[i:j], cont, kind)
         if j - i > 1 and j < len(lines) and _SETEXT.match(lines[j].text):
             # Joined onto one line, the paragraph would become a setext heading.
