@@ -11,6 +11,16 @@ Thin symmetric functions over Babel's ``Catalog`` (as ``read_po``/``write_po``):
   unless asked), and reuse of identical translations from elsewhere.
 * :func:`write_catalog` writes atomically and only when something other than
   the creation/revision dates changed, so catalogs do not churn.
+
+A catalog read and written back keeps everything a translator or another tool
+put in it. Babel alone would lose some of it: its reader strips the
+indentation of comments, rewrites the flags from its own guess of the format,
+drops ``#| msgctxt`` and cannot parse ``#~|``; its writer wraps comments, drops
+empty ones, ``msgctxt ""``, the flags, comments and previous msgid of obsolete
+entries, header fields it does not know (``X-Generator``), and fills
+placeholders in the header comment. So :func:`read_catalog` reads the comment
+lines itself, and :func:`catalog_bytes` lays the entries out as GNU gettext
+does, with Babel's ``normalize`` for the strings.
 """
 
 from __future__ import annotations
@@ -21,11 +31,14 @@ import io
 import os
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from textwrap import TextWrapper
 
 from babel.messages.catalog import Catalog
+from babel.messages.catalog import Message as Entry
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, normalize, read_po, unescape, write_po
+from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape
 
 from .errors import Location, PipelineError
 from .files import write_if_changed
@@ -33,10 +46,10 @@ from .locales import SiteLocale
 from .segments import Message
 
 PROJECT = "blogl10n"
+WIDTH = 76
 _CONFLICT = re.compile(rb"^(<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 _LANGUAGE = re.compile(rb'^"Language: *([^\\"]*)\\n"', re.MULTILINE)
 _VOLATILE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): [^"]*"\n', re.MULTILINE)
-_GENERATED_BY = re.compile(rb'^"Generated-By: [^"]*"\n', re.MULTILINE)
 
 
 def build_date() -> dt.datetime:
@@ -47,10 +60,66 @@ def build_date() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
 
 
+@dataclass(frozen=True, slots=True)
+class HeaderAsRead:
+    """The header entry of a catalog file, and Babel's view of it when read."""
+
+    comment: str
+    """The comment lines above ``msgid ""``, as written."""
+    fields: tuple[str, ...]
+    """The ``Name: value`` lines of the header, in the file's order."""
+    babel_comment: str
+    """Babel's header comment right after reading (it fills in placeholders)."""
+    babel_fields: Mapping[str, str]
+    """Babel's header lines right after reading, by lower-case field name."""
+
+
+class PoCatalog(Catalog):
+    """Babel's ``Catalog``, remembering the header it was read with.
+
+    Babel rebuilds the header from its own attributes; :func:`catalog_bytes`
+    writes the header as read instead, except what changed since.
+    """
+
+    header_entry: Entry | None = None
+    """The header entry as Babel's reader gave it (kept by ``__setitem__``)."""
+    header_as_read: HeaderAsRead | None = None
+
+    def __setitem__(self, id: str | tuple[str, ...] | list[str], message: Entry) -> None:
+        super().__setitem__(id, message)
+        if id == "":
+            self.header_entry = message
+
+
+def previous_context(entry: Entry) -> str | None:
+    """The ``#| msgctxt`` of a fuzzy entry (Babel's ``Message`` only has ``previous_id``)."""
+    value = getattr(entry, "previous_context", None)
+    return value if isinstance(value, str) else None
+
+
+def set_previous_context(entry: Entry, context: str | None) -> None:
+    """Set the ``#| msgctxt`` that :func:`catalog_bytes` writes above ``#| msgid``."""
+    entry.previous_context = context  # type: ignore[attr-defined]
+
+
 def read_catalog(path: Path, root: Path, locale: SiteLocale | None = None) -> Catalog:
     """Read a PO/POT file; raise :class:`PipelineError` at the offending line."""
     where = Location.of(path, root=root)
-    data = path.read_bytes()
+    data = _checked_bytes(path.read_bytes(), where, locale)
+    try:
+        data, comments = _take_comments(data)
+        cat = PoCatalog(locale=locale.catalog_dir if locale else None, charset="utf-8")
+        PoFileParser(cat, abort_invalid=True).parse(io.BytesIO(data))
+    except PoFileError as exc:
+        raise PipelineError(Location(where.path, exc.lineno + 1), f"invalid PO file: {exc}") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise PipelineError(where, f"cannot read catalog: {exc}") from None
+    _restore_comments(cat, comments)
+    return cat
+
+
+def _checked_bytes(data: bytes, where: Location, locale: SiteLocale | None) -> bytes:
+    """The file's bytes without a BOM, refusing conflict markers and a foreign ``Language``."""
     conflict = _CONFLICT.search(data)
     if conflict:
         line = data.count(b"\n", 0, conflict.start()) + 1
@@ -67,30 +136,30 @@ def read_catalog(path: Path, root: Path, locale: SiteLocale | None = None) -> Ca
                     Location(where.path, line),
                     f"Language header says {declared!r} but the catalog is in the {locale.catalog_dir!r} folder",
                 )
-    data, previous = _take_previous(data)
-    try:
-        cat = read_po(io.BytesIO(data), locale=locale.catalog_dir if locale else None,
-                      abort_invalid=True, charset="utf-8")
-    except PoFileError as exc:
-        raise PipelineError(Location(where.path, exc.lineno + 1), f"invalid PO file: {exc}") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise PipelineError(where, f"cannot read catalog: {exc}") from None
-    for entry in [*cat, *cat.obsolete.values()]:
-        if entry.lineno in previous:
-            entry.previous_id = previous[entry.lineno]
-    return cat
+    return data
+
+
+@dataclass(frozen=True, slots=True)
+class _Comments:
+    """The comment lines of one entry, as written."""
+
+    translator: tuple[str, ...]
+    extracted: tuple[str, ...]
+    flags: tuple[str, ...]
+    previous: Mapping[str, str]
+    """``#|`` fields by keyword: msgctxt, msgid, msgid_plural."""
 
 
 _PREVIOUS = re.compile(r"^#~?\| (?:(msgctxt|msgid_plural|msgid) )?(.*)$")
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
-_MSGID_LINE = re.compile(r"^(?:#~ )?msgid ")
+_MSGID_LINE = re.compile(r"^(?:#~\s*)?msgid ")
 
 
 def _previous_run(lines: list[str], i: int) -> tuple[list[tuple[str, str]], int]:
     """Parse the ``#|`` lines starting at ``i``: ((keyword, value) in order, index after them)."""
     fields: list[tuple[str, str]] = []
     while i < len(lines):
-        m = _PREVIOUS.match(lines[i])
+        m = _PREVIOUS.match(lines[i].strip())
         if not m:
             break
         value = "".join(unescape(f'"{q}"') for q in _QUOTED.findall(m.group(2)))
@@ -102,33 +171,73 @@ def _previous_run(lines: list[str], i: int) -> tuple[list[tuple[str, str]], int]
     return fields, i
 
 
-def _take_previous(data: bytes) -> tuple[bytes, dict[int, list[str]]]:
-    """Blank out ``#|`` lines (Babel's reader would keep them as plain comments).
+def _take_comments(data: bytes) -> tuple[bytes, dict[int, _Comments]]:
+    """Blank out ``#|`` lines (Babel's reader fails on ``#~|``) and collect each entry's comments.
 
     Returns the data with those lines emptied (line numbers unchanged) and the
-    previous msgid (and msgid_plural) by the line number of the entry's msgid.
+    comment lines of every entry by the line number of its msgid, which is
+    how Babel numbers an entry.
     """
     lines = data.decode("utf-8").split("\n")
-    previous: dict[int, list[str]] = {}
+    found: dict[int, _Comments] = {}
+    translator: list[str] = []
+    extracted: list[str] = []
+    flags: list[str] = []
+    previous: dict[str, str] = {}
     i = 0
     while i < len(lines):
         fields, end = _previous_run(lines, i)
-        if not fields:
-            i += 1
+        if fields:
+            lines[i:end] = [""] * (end - i)
+            previous.update(fields)
+            i = end
             continue
-        lines[i:end] = [""] * (end - i)
-        j = end
-        while j < len(lines) and lines[j].strip() and not _MSGID_LINE.match(lines[j]):
-            j += 1  # flags, comments, msgctxt: Babel numbers an entry by its msgid line
-        values = dict(fields)
-        if j < len(lines) and "msgid" in values:
-            previous[j + 1] = [values["msgid"], *([values["msgid_plural"]] if "msgid_plural" in values else [])]
-        i = end
-    return "\n".join(lines).encode("utf-8"), previous
+        line = lines[i].strip()
+        if _MSGID_LINE.match(line):
+            found[i + 1] = _Comments(tuple(translator), tuple(extracted), tuple(flags), previous)
+            translator, extracted, flags, previous = [], [], [], {}
+        elif line.startswith("#."):
+            extracted.append(_comment_text(line[2:]))
+        elif line.startswith("#,"):
+            flags += [flag.strip() for flag in line[2:].split(",") if flag.strip()]
+        elif line.startswith("#") and line[1:2] not in ("~", ":"):
+            translator.append(_comment_text(line[1:]))
+        i += 1
+    return "\n".join(lines).encode("utf-8"), found
+
+
+def _comment_text(rest: str) -> str:
+    """A comment's text: what follows ``#`` (or ``#.``) and one space, indentation kept."""
+    return rest[1:] if rest.startswith(" ") else rest
+
+
+def _restore_comments(cat: PoCatalog, found: Mapping[int, _Comments]) -> None:
+    """Put back in ``cat`` what Babel's reader lost of each entry's comment lines."""
+    for entry in [*cat, *cat.obsolete.values()]:
+        comments = found.get(entry.lineno or 0)
+        if not entry.id or comments is None:
+            continue
+        entry.user_comments = list(comments.translator)
+        entry.auto_comments = list(comments.extracted)
+        entry.flags = set(comments.flags)  # as written, not Babel's guess from the msgid
+        if "msgid" in comments.previous:
+            entry.previous_id = [comments.previous["msgid"]]
+            if "msgid_plural" in comments.previous:
+                entry.previous_id.append(comments.previous["msgid_plural"])
+        set_previous_context(entry, comments.previous.get("msgctxt"))
+    header = cat.header_entry
+    if header is not None:
+        comments = found.get(header.lineno or 0)
+        cat.header_as_read = HeaderAsRead(
+            comment="\n".join(_translator_line(c) for c in comments.translator) if comments else "",
+            fields=tuple(line for line in str(header.string).split("\n") if line.strip()),
+            babel_comment=cat.header_comment,
+            babel_fields=_by_name(_babel_header_fields(cat)),
+        )
 
 
 def _new_catalog(locale: str | None, date: dt.datetime) -> Catalog:
-    cat = Catalog(
+    cat = PoCatalog(
         locale=locale,
         project=PROJECT,
         version="1",
@@ -176,9 +285,9 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
 
     Unchanged entries keep their translation; an edited block becomes fuzzy
     with its old translation and ``#| msgid``; an entry whose block is gone
-    becomes obsolete (kept unless ``drop_obsolete``); an obsolete entry whose
-    text comes back is revived; an empty new entry takes an identical
-    translation from ``memory`` (the rest of the site).
+    becomes obsolete (kept unless ``drop_obsolete``), as msgmerge lays it out;
+    an obsolete entry whose text comes back is revived; an empty new entry
+    takes an identical translation from ``memory`` (the rest of the site).
     """
     if po is None:
         po = _new_catalog(locale.catalog_dir, date)
@@ -188,16 +297,22 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
             po[entry.id] = po.obsolete.pop(key)
     # Babel's update rebuilds unchanged entries from the template, losing the
     # previous msgid of an entry that is still fuzzy; keep it for the translator.
-    previous = {(e.id, e.context): e.previous_id for e in po if e.fuzzy and e.previous_id}
+    previous = {(e.id, e.context): (e.previous_id, previous_context(e)) for e in po if e.fuzzy and e.previous_id}
     po.update(template, no_fuzzy_matching=False, update_header_comment=False,
               keep_user_comments=True, update_creation_date=False)
     for entry in po:
-        if entry.fuzzy and not entry.previous_id and (entry.id, entry.context) in previous:
-            entry.previous_id = previous[(entry.id, entry.context)]
+        kept = previous.get((entry.id, entry.context)) if entry.fuzzy else None
+        if kept is not None and entry.previous_id in ([], kept[0]):
+            entry.previous_id = kept[0]
+            set_previous_context(entry, kept[1])
         if entry.id and not entry.string and memory:
             found = memory.get((str(entry.id), entry.context))
             if found:
                 entry.string = found
+    for entry in po.obsolete.values():
+        # As msgmerge: an obsolete entry keeps its translation, translator comments
+        # and flags; its source references and extracted comments no longer hold.
+        entry.locations, entry.auto_comments = [], []
     if drop_obsolete:
         po.obsolete.clear()
     return po
@@ -209,7 +324,7 @@ def _obsolete_key(msgid: str, context: str | None) -> str | tuple[str, str]:
 
 
 def catalog_bytes(cat: Catalog, prose: bool = True) -> bytes:
-    """Serialize deterministically (source order, width 76, previous msgids kept).
+    """Serialize deterministically (source order, width 76, as GNU gettext lays entries out).
 
     ``prose`` catalogs (posts) never carry ``python-format``: Babel guesses it
     from text like "100% of", and ``msgfmt -c`` would then reject honest
@@ -218,34 +333,95 @@ def catalog_bytes(cat: Catalog, prose: bool = True) -> bytes:
     if prose:
         for entry in [*cat, *cat.obsolete.values()]:
             entry.flags.discard("python-format")
-    buffer = io.BytesIO()
-    write_po(buffer, cat, width=76, include_previous=True, sort_output=False, sort_by_file=False)
-    generated_by = f'"Generated-By: {PROJECT}\\n"\n'.encode()
-    data = _GENERATED_BY.sub(lambda _: generated_by, buffer.getvalue())
-    return _rewrap_previous(data.decode("utf-8")).encode("utf-8")
+    lines = _header_lines(cat)
+    for entry in cat:
+        if entry.id:
+            lines += [*_entry_lines(cat, entry, obsolete=False), ""]
+    for entry in cat.obsolete.values():
+        lines += [*_entry_lines(cat, entry, obsolete=True), ""]
+    return "".join(f"{line}\n" for line in lines).encode("utf-8")
 
 
-def _rewrap_previous(text: str) -> str:
-    """Lay out ``#| msgid`` like GNU gettext does.
+def _babel_header_fields(cat: Catalog) -> list[str]:
+    """Babel's header lines for ``cat``, generated by this project."""
+    fields = [f"{name}: {value.rstrip()}" for name, value in cat.mime_headers if name != "Generated-By"]
+    return [*fields, f"Generated-By: {PROJECT}"]
 
-    Babel wraps a long previous msgid as comment prose, giving
-    ``#| msgid "" "A..."`` on one line; editors expect one string per line.
+
+def _by_name(fields: Iterable[str]) -> dict[str, str]:
+    return {line.partition(":")[0].strip().lower(): line for line in fields}
+
+
+def _header_lines(cat: Catalog) -> list[str]:
+    """The header entry: Babel's for a new catalog; as read for one read, with the fields changed since."""
+    comment, fields = cat.header_comment, _babel_header_fields(cat)
+    read = cat.header_as_read if isinstance(cat, PoCatalog) else None
+    if read is not None:
+        comment = read.comment if comment == read.babel_comment else comment
+        current = _by_name(fields)
+        fields = []
+        for line in read.fields:
+            name = line.partition(":")[0].strip().lower()
+            now = current.pop(name, None)
+            fields.append(now if now is not None and now != read.babel_fields.get(name) else line)
+        # A field the file lacks is added only once set: Babel fills in defaults
+        # (POT-Creation-Date: now, Report-Msgid-Bugs-To: EMAIL@ADDRESS).
+        fields += [line for name, line in current.items() if line != read.babel_fields.get(name)]
+    lines = comment.split("\n") if comment else []
+    if cat.fuzzy:
+        lines.append("#, fuzzy")
+    text = "".join(f"{field}\n" for field in fields)
+    return [*lines, 'msgid ""', f"msgstr {normalize(text, width=WIDTH)}", ""]
+
+
+def _translator_line(comment: str) -> str:
+    return f"# {comment}" if comment else "#"
+
+
+def _entry_lines(cat: Catalog, entry: Entry, obsolete: bool) -> list[str]:
+    """One entry as GNU gettext writes it; an obsolete one keeps its comments and ``#~|``."""
+    lines = [_translator_line(c) for c in entry.user_comments]
+    lines += [f"#. {c}" if c else "#." for c in entry.auto_comments]
+    lines += _location_lines(entry.locations)
+    if entry.flags:
+        lines.append(f"#, {', '.join(sorted(entry.flags))}")
+    previous = [("msgctxt", previous_context(entry)), *zip(("msgid", "msgid_plural"), entry.previous_id, strict=False)]
+    prefix = "#~| " if obsolete else "#| "
+    lines += [f"{prefix}{key} {_quoted(value, prefix)}" for key, value in previous if value is not None]
+    return lines + _message_lines(cat, entry, "#~ " if obsolete else "")
+
+
+def _quoted(value: str, prefix: str) -> str:
+    """``value`` as PO string lines, each after ``prefix``, within :data:`WIDTH`.
+
+    Babel's ``normalize(prefix=...)`` counts the prefix once per word, not once
+    per line, so it would wrap ``#~|`` lines at a few words each.
     """
-    lines = text.split("\n")
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        fields, end = _previous_run(lines, i)
-        if not fields:
-            out.append(lines[i])
-            i += 1
-            continue
-        for keyword, value in fields:
-            first, *rest = normalize(value, prefix="#| ", width=76).split("\n")
-            out.append(f"#| {keyword} {first.removeprefix('#| ')}")
-            out.extend(rest)
-        i = end
-    return "\n".join(out)
+    return normalize(value, width=WIDTH - len(prefix)).replace("\n", f"\n{prefix}")
+
+
+def _location_lines(locations: Iterable[tuple[str, int | None]]) -> list[str]:
+    """``#:`` lines in the entry's order; a file name with spaces between U+2068 and U+2069 (as gettext)."""
+    refs = []
+    for path, line in locations:
+        name = f"\u2068{path}\u2069" if (" " in path or "\t" in path) and not path.startswith("\u2068") else path
+        refs.append(f"{name}:{line}" if line else name)
+    # A location is never split, not even at a hyphen (Babel's wrapper would split "2021-02-22-x.md").
+    wrapper = TextWrapper(width=WIDTH, break_long_words=False, break_on_hyphens=False)
+    return [f"#: {line}" for line in wrapper.wrap(" ".join(refs))]
+
+
+def _message_lines(cat: Catalog, entry: Entry, prefix: str) -> list[str]:
+    def field(keyword: str, value: str) -> str:
+        return f"{prefix}{keyword} {_quoted(value, prefix)}"
+
+    lines = [field("msgctxt", entry.context)] if entry.context is not None else []
+    if isinstance(entry.id, str):
+        return [*lines, field("msgid", entry.id), field("msgstr", str(entry.string or ""))]
+    strings = [entry.string] if isinstance(entry.string, str) else list(entry.string or ())
+    strings += [""] * (cat.num_plurals - len(strings))
+    return [*lines, field("msgid", entry.id[0]), field("msgid_plural", entry.id[1]),
+            *(field(f"msgstr[{i}]", strings[i]) for i in range(cat.num_plurals))]
 
 
 def write_catalog(path: Path, cat: Catalog, prose: bool = True) -> bool:
