@@ -43,13 +43,13 @@ def color_wanted(stream: TextIO, env: Mapping[str, str] | None = None) -> bool:
 
 def format_problem(problem: Problem, color: bool = False) -> str:
     """``path:line: severity: message``, with the location bold and the severity colored if asked."""
-    if not color:
-        return str(problem)
-    where = str(problem.location)
-    if problem.origin is not None:
-        where = f"{problem.origin} <- {where}"
+    text = str(problem)  # the one format (errors.py); color is only laid over it
+    marker = f": {problem.severity}: "
+    at = text.find(marker)
+    if not color or at < 0:
+        return text
     severity = _SEVERITY_COLORS.get(problem.severity, _BOLD) + problem.severity + _RESET
-    return f"{_BOLD}{where}:{_RESET} {severity}: {problem.message}"
+    return f"{_BOLD}{text[:at]}:{_RESET} {severity}: {text[at + len(marker):]}"
 
 
 def duration(seconds: float) -> str:

@@ -253,17 +253,25 @@ def _config_stamp(root: Path) -> tuple[int, int, int] | None:
 
 
 def watch(root: Path, on_change: Callable[[], None], stop: threading.Event | None = None) -> None:
-    """Call ``on_change`` after every change to the inputs, until Ctrl-C (or ``stop``)."""
+    """Call ``on_change`` once watching has begun, then after every change to the inputs, until Ctrl-C.
+
+    Building only once the watcher runs means no edit is lost between a
+    build and the start of watching: an edit made before is in the build,
+    one made after is seen.
+    """
+    restarted = True
     while stop is None or not stop.is_set():
         folders = _watched_dirs(root)
         stamp = _config_stamp(root)
         for changes in watchfiles.watch(*folders, rust_timeout=_WATCH_TICK_MS, yield_on_timeout=True,
                                         stop_event=stop):
             new_stamp = _config_stamp(root)
-            if changes or new_stamp != stamp:
+            if changes or new_stamp != stamp or restarted:
+                restarted = False
                 stamp = new_stamp
                 on_change()
             if _watched_dirs(root) != folders:
+                restarted = True
                 break  # layouts/ (or content/, locales/) appeared or went: watch the new set
 
 
@@ -277,6 +285,7 @@ def serve(root: Path, host: str, port: int, on_ready: Callable[[str], None],
     """
     state = LiveState()
     server = open_server(root, host, port, state)
+    thread = threading.Thread(target=server.serve_forever, name="http", daemon=True)
     builds = 0
 
     def run_build() -> None:
@@ -285,14 +294,13 @@ def serve(root: Path, host: str, port: int, on_ready: Callable[[str], None],
         builds += 1
         state.publish(result.problems)
         on_rebuild(result)
+        if not thread.is_alive():  # the first build is done: open the doors
+            thread.start()
+            bound_host, bound_port = server.server_address[:2]
+            on_ready(f"http://{_url_host(str(bound_host))}:{bound_port}/")
 
-    thread = threading.Thread(target=server.serve_forever, name="http", daemon=True)
     previous_term = _stop_on_sigterm()
     try:
-        run_build()
-        thread.start()
-        bound_host, bound_port = server.server_address[:2]
-        on_ready(f"http://{_url_host(str(bound_host))}:{bound_port}/")
         watch(root, run_build)
     except KeyboardInterrupt:
         pass
