@@ -1,4 +1,4 @@
-"""Command line: ``python build.py [extract|update|build|check|status|serve|new|init-locale]``.
+"""Command line: ``python build.py [extract|update|build|check|status|serve|new|init-locale|import]``.
 
 Verbs follow pybabel/sphinx-intl habits.  Every problem is printed as
 ``path:line: severity: message`` on stderr; the exit status is 1 when any
@@ -20,6 +20,7 @@ from .config import load_config
 from .console import Console, ProgressCallback, plural
 from .errors import PipelineError, Problems
 from .extract import extract, update
+from .jekyll_import import import_site
 from .scaffold import SLUG, init_locale, new_post
 from .serve import ListenError, Rebuild, serve
 from .site import build
@@ -58,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
                                 description="Translated, fuzzy and untranslated messages per post and locale.")
     p_status.add_argument("--json", action="store_true", help="print JSON for CI")
     _add_author_verbs(verbs)
+    _add_import_verb(verbs)
     for sub in verbs.choices.values():  # -q also after the verb; SUPPRESS keeps a -q given before it
         sub.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                          help="no progress bars or summary line; problems are still printed")
@@ -82,6 +84,39 @@ def _add_author_verbs(verbs: Any) -> None:
     p_new.add_argument("title", help="the post's title")
     p_new.add_argument("--slug", type=_slug, help="URL name of the post: letters, digits, '-', '_', '.'")
     p_new.add_argument("--date", type=_day, help="publication date YYYY-MM-DD (default: now, local time)")
+
+
+def _add_import_verb(verbs: Any) -> None:
+    p_import = verbs.add_parser(
+        "import", help="bring a Jekyll site: posts, includes and _config.yml",
+        description="Copy _posts/ and _includes/ of the Jekyll site at PATH into content/ and its _config.yml "
+                    "settings into site.toml (created, or merged: keys already there are kept). What cannot be "
+                    "carried over (plugins, collections, layouts, data files, pages) is listed as warnings.")
+    p_import.add_argument("path", metavar="PATH", type=Path, help="the Jekyll site folder (holding _config.yml)")
+    p_import.add_argument("--into", metavar="DIR", type=Path, help="project folder to import into (default: -C)")
+    p_import.add_argument("--locales", type=lambda text: [c.strip() for c in text.split(",") if c.strip()],
+                          default=[], help="languages to translate into, for a new site.toml (default: ko,en)")
+    p_import.add_argument("--force", action="store_true", help="replace files under content/ that differ")
+
+
+def _import(args: argparse.Namespace, console: Console) -> int:
+    """``import``: runs before there is a site.toml to load."""
+    into = args.into or args.root
+    try:
+        report = import_site(args.path, into, shown=str(args.path), into_shown=str(into),
+                             locales=args.locales, force=args.force)
+    except Problems as problems:
+        console.problems(problems.items)
+        console.failed("import", len(problems.errors), len(problems.warnings))
+        return 1
+    except PipelineError as exc:
+        console.problems([exc.problem])
+        console.failed("import", 1)
+        return 1
+    console.problems(report.warnings)
+    console.summary("import", plural(report.posts, "post"), plural(report.includes, "include"),
+                    f"{report.written} written", f"site.toml {report.config}", plural(len(report.warnings), "warning"))
+    return 0
 
 
 def _slug(text: str) -> str:
@@ -137,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     console = Console(quiet=args.quiet)
     if verb == "serve":
         return _serve(root, args.host, args.port, console)
+    if verb == "import":
+        return _import(args, console)
     progress: ProgressCallback
     try:
         config = load_config(root)

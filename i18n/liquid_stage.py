@@ -257,7 +257,7 @@ class HighlightTag(Tag):
         block = get_parser(self.env).parse_block(stream, (self.end, TOKEN_EOF))
         if stream.current.kind != TOKEN_TAG or stream.current.value != self.end:
             raise JekyllTagError("highlight was never closed with endhighlight", token=token)
-        return HighlightNode(token, m.group(1), options, block)
+        return HighlightNode(token, m.group(1).lower(), options, block)
 
 
 def highlight_code(code: str, lang: str, options: Mapping[str, str]) -> str:
