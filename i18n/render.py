@@ -24,6 +24,7 @@ import jinja2
 from babel.dates import format_date
 from markdown import Markdown
 from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .kramdown import TOC_MARKER, KramdownExtension
@@ -40,6 +41,7 @@ def _markdown(source_lang: str) -> Markdown:
         extensions=[
             "attr_list", "tables", "fenced_code", "def_list", "abbr", "md_in_html",
             FootnoteExtension(USE_DEFINITION_ORDER=False),  # numbered by first reference, as kramdown does
+            SmartyExtension(smart_angled_quotes=True),  # kramdown's typographic quotes, dashes, ellipses, « »
             TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="2-4", marker=TOC_MARKER),
             KramdownExtension(source_lang=source_lang),
         ],

@@ -9,6 +9,8 @@ over (a plugin, a collection, layouts, a data file, a draft, a page, an image).
 
 from __future__ import annotations
 
+import datetime as dt
+import gettext
 import html
 import re
 import shutil
@@ -21,6 +23,9 @@ import pytest
 from babel.messages.pofile import read_po, write_po
 from conftest import ROOT, run_cli
 
+from i18n.errors import Location, PipelineError
+from i18n.liquid_stage import JekyllSite, JekyllTime, make_environment, render_liquid
+from i18n.render import markdown_to_html
 from i18n.text import is_wide
 
 JEKYLL_SITE = Path(__file__).parent / "jekyll_site"
@@ -285,6 +290,56 @@ def test_unknown_post_in_post_url_is_an_error_at_its_line(tmp_path: Path) -> Non
     assert (f"content/_posts/{POSTS[1]}.md:{line}: error: Liquid: post_url: no post named "
             "'2021-02-23-nothing' in _posts") in result.stderr.splitlines()
     assert "Traceback" not in result.stderr
+
+
+# -- Liquid and kramdown details ------------------------------------------------------------
+
+def _liquid(source: str, site: JekyllSite, **variables: object) -> str:
+    env = make_environment(JEKYLL_SITE / "_includes", gettext.NullTranslations(), site)
+    return render_liquid(env, source, variables, Location("content/_posts/x.md"), 5)
+
+
+def test_urls_carry_the_baseurl_as_jekylls_filters_do() -> None:
+    site = JekyllSite(url="https://example.org", baseurl="/tech",
+                      post_paths={"2021-02-22-tesla-fsd": "/ko/2021/02/22/tesla-fsd/"},
+                      source_paths={"_posts/2021-02-22-tesla-fsd.md": "/ko/2021/02/22/tesla-fsd/"})
+    out = _liquid('{% post_url 2021-02-22-tesla-fsd %} {% link _posts/2021-02-22-tesla-fsd.md %} '
+                  '{{ "about/" | relative_url }} {{ "/日本/" | absolute_url }} {{ "https://x.org/a" | absolute_url }}',
+                  site)
+    assert out.split() == ["/tech/ko/2021/02/22/tesla-fsd/", "/tech/ko/2021/02/22/tesla-fsd/", "/tech/about/",
+                           "https://example.org/tech/%E6%97%A5%E6%9C%AC/", "https://x.org/a"]
+
+
+def test_page_date_prints_as_jekyll_prints_it_in_the_site_time_zone() -> None:
+    naive = JekyllTime.of(dt.datetime(2021, 3, 1, 9, 0), "Asia/Tokyo")
+    utc = JekyllTime.of(dt.datetime(2021, 3, 1, 0, 0, tzinfo=dt.UTC), "Asia/Tokyo")
+    assert _liquid("{{ a }}|{{ b }}|{{ b | date: '%Y年%m月%d日 %H時' }}", JekyllSite(), a=naive, b=utc) == \
+        "2021-03-01 09:00:00 +0900|2021-03-01 09:00:00 +0900|2021年03月01日 09時"
+
+
+def test_bad_highlight_and_link_are_errors_at_their_line() -> None:
+    for source, message in [
+        ("段落\n\n{% highlight %}\nx\n{% endhighlight %}\n",
+         "highlight '': valid syntax is 'highlight <lang> [linenos]'"),
+        ("段落\n\n{% highlight ruby %}\nx\n", "highlight was never closed with endhighlight"),
+        ("段落\n\n[a]({% link about.md %})\n",
+         "link: 'about.md' is not a post of this site (only posts under _posts are)"),
+    ]:
+        with pytest.raises(PipelineError) as caught:
+            _liquid(source, JekyllSite())
+        assert str(caught.value) == f"content/_posts/x.md:7: error: Liquid: {message}"
+
+
+def test_only_kramdowns_toc_list_becomes_a_table_of_contents() -> None:
+    assert markdown_to_html("[TOC]\n\n## 見出し\n", "ja") == '<p>[TOC]</p>\n<h2 id="見出し">見出し</h2>'
+    assert markdown_to_html("1. TOC\n{:toc}\n\n## 見出し\n", "ja") == (
+        '<ul id="markdown-toc">\n<li><a href="#見出し" id="markdown-toc-見出し">見出し</a></li>\n</ul>\n'
+        '<h2 id="見出し">見出し</h2>')
+
+
+def test_attribute_list_after_a_list_belongs_to_the_list_not_its_last_item() -> None:
+    assert markdown_to_html("- 一\n- 二\n{: .cls #list}\n次の段落\n", "ja") == (
+        '<ul class="cls" id="list">\n<li>一</li>\n<li>二</li>\n</ul>\n<p>次の段落</p>')
 
 
 # -- against Jekyll ----------------------------------------------------------------------------
