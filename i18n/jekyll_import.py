@@ -21,6 +21,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -124,7 +125,7 @@ def import_site(source: Path, into: Path, *, shown: str = "", into_shown: str = 
     settings = _settings(data, lines, site, problems, locales, into)
     _check_permalink_categories(settings, data, [src for src, _ in posts], site, problems)
     _report_config_keys(data, lines, site, problems)
-    _report_other_files(site, data, problems)
+    _report_other_files(site, data, problems, into)
     for path in sorted(src for src, _ in copies):
         _scan_liquid(path, site, problems)
     toml_path = into / CONFIG_NAME
@@ -411,9 +412,11 @@ def _report_front_matter(path: Path, site: _Source, problems: Problems) -> None:
                          "published: false is not followed: the post is built with the others")
 
 
-def _report_other_files(site: _Source, data: dict[str, Any], problems: Problems) -> None:
+def _report_other_files(site: _Source, data: dict[str, Any], problems: Problems, into: Path) -> None:
     """Warnings for everything of the Jekyll site outside ``_posts``, ``_includes`` and ``_config.yml``."""
     excluded = _JEKYLL_EXCLUDED | {str(x).strip("/") for x in data.get("exclude") or []}
+    if into.resolve() == site.root:  # imported in place: this project's own folders are not the blog's
+        excluded |= {"content", "locales", "layouts", CONFIG_NAME}
     for entry in sorted(site.root.iterdir()):
         name = entry.name
         if name.startswith(".") or name in excluded or name in ("_posts", "_includes", "_config.yml"):
@@ -438,7 +441,9 @@ def _report_other_files(site: _Source, data: dict[str, Any], problems: Problems)
 def _report_pages_and_static(entry: Path, site: _Source, problems: Problems) -> None:
     static = 0
     for path in [entry] if entry.is_file() else list(_files(entry)):
-        if path.suffix.lower() in _PAGE_SUFFIXES and path.read_bytes().startswith(b"---"):
+        if "_posts" in path.relative_to(site.root).parts:
+            problems.warning(site.at(path), "post not imported: only posts in the top _posts/ folder are")
+        elif path.suffix.lower() in _PAGE_SUFFIXES and path.read_bytes().startswith(b"---"):
             problems.warning(site.at(path), "page not carried over: only posts are imported")
         else:
             static += 1
@@ -472,11 +477,7 @@ def _scan_liquid(path: Path, site: _Source, problems: Problems) -> None:
                                  f"Liquid filter {name!r} is not available here (one of Jekyll's own?)")
 
 
-_ENV: list[Any] = []
-
-
+@cache
 def _known_liquid() -> Any:
     """The Liquid environment the build uses, for its tag and filter names (made once)."""
-    if not _ENV:
-        _ENV.append(make_environment(Path("."), gettext.NullTranslations()))
-    return _ENV[0]
+    return make_environment(Path("."), gettext.NullTranslations())
