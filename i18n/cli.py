@@ -79,8 +79,10 @@ def _add_author_verbs(verbs: Any) -> None:
                                             "templates, with the language's Plural-Forms.")
     p_locale.add_argument("locale", metavar="LOCALE", help="BCP 47 language tag known to CLDR: fr, pt-BR, zh-Hant")
     p_new = verbs.add_parser("new", help="start a post: content/_posts/<date>-<slug>.md",
-                             description="Create a post with front matter. The slug is --slug, else the title "
-                                         "in lower case if it is ASCII, else post-HHMMSS (the time now).")
+                             description="Create a post with front matter; never overwrites. The slug (the URL "
+                                         "name) is --slug; else, for an ASCII title, its words in lower case "
+                                         "joined by '-' ('Model 3 Review' -> model-3-review); else post-HHMMSS "
+                                         "(the time now), as a title in Japanese is not transliterated.")
     p_new.add_argument("title", help="the post's title")
     p_new.add_argument("--slug", type=_slug, help="URL name of the post: letters, digits, '-', '_', '.'")
     p_new.add_argument("--date", type=_day, help="publication date YYYY-MM-DD (default: now, local time)")
