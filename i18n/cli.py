@@ -21,11 +21,16 @@ from .console import Console, ProgressCallback, plural
 from .errors import PipelineError, Problems
 from .extract import extract, update
 from .jekyll_import import import_site
+from .lock import DEFAULT_WAIT, LOCK_NAME, SiteLock
+from .pseudo import PSEUDO_CODE
 from .scaffold import SLUG, init_locale, new_post
 from .serve import ListenError, Rebuild, serve
 from .site import build
 from .status import status_rows
 from .validate import validate_site
+
+WRITING_VERBS = frozenset({"extract", "update", "build", "new", "init-locale"})
+"""Verbs that write into the site folder, and so take its lock."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,6 +43,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="site folder holding site.toml (default: current folder)")
     parser.add_argument("-q", "--quiet", action="store_true",
                         help="no progress bars or summary line; problems are still printed")
+    parser.add_argument("--wait", type=float, default=DEFAULT_WAIT, metavar="SECONDS",
+                        help=f"how long a writing verb waits for another one on the same site to end "
+                             f"(its lock on {LOCK_NAME}; default: {DEFAULT_WAIT:g})")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     verbs.add_parser("extract", help="write locales/templates/*.pot from posts and layouts",
                      description="Write one POT per post, and site.pot for UI strings and taxonomy terms.")
@@ -47,8 +55,16 @@ def _parser() -> argparse.ArgumentParser:
                                             "for deleted ones.")
     p_update.add_argument("--drop-obsolete", action="store_true",
                           help="delete obsolete (#~) entries instead of keeping them")
-    verbs.add_parser("build", help="render the site into _site/ (the default verb)",
-                     description="Merge posts with catalogs and render every language into _site/.")
+    p_build = verbs.add_parser("build", help="render the site into _site/ (the default verb)",
+                               description="Merge posts with catalogs and render every language into _site/. "
+                                           "Only pages whose inputs changed are rendered again (.cache/ keeps "
+                                           "what earlier builds computed; deleting it is always safe).")
+    p_build.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                         help="worker processes (default: all cores); the output is the same for any N")
+    p_build.add_argument("--pseudo", action="store_true",
+                         help=f"also build the preview pseudo-locale /{PSEUDO_CODE.lower()}/ (accented, longer, "
+                              "bracketed text: whatever stays Japanese was not extracted); never in hreflang "
+                              "or the sitemap")
     p_check = verbs.add_parser("check", help="check catalogs (and the built site with --site)",
                                description="Quality checks of every translation; with --site, "
                                            "validation of the built site's hreflang, canonical and sitemap.")
@@ -63,6 +79,10 @@ def _parser() -> argparse.ArgumentParser:
     for sub in verbs.choices.values():  # -q also after the verb; SUPPRESS keeps a -q given before it
         sub.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                          help="no progress bars or summary line; problems are still printed")
+    for name in WRITING_VERBS:
+        verbs.choices[name].add_argument("--wait", type=float, default=argparse.SUPPRESS, metavar="SECONDS",
+                                         help=f"wait up to SECONDS for another writing verb to end "
+                                              f"(default: {DEFAULT_WAIT:g})")
     return parser
 
 
@@ -177,8 +197,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if verb == "import":
         return _import(args, console)
     progress: ProgressCallback
+    lock: SiteLock | None = None
     try:
         config = load_config(root)
+        if verb in WRITING_VERBS:  # one writer per site at a time
+            lock = SiteLock.acquire(root, args.wait)
         if verb == "extract":
             report = extract(config)
             console.summary("extract", f"{len(report.written)} templates written", f"{report.unchanged} unchanged")
@@ -188,9 +211,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             console.summary("update", f"{len(report.written)} catalogs written", f"{report.unchanged} unchanged")
         elif verb == "build":
             with console.progress("build") as progress:
-                result = build(config, progress=progress)
-            console.summary("build", f"{result.pages} files ({result.written} written, {result.removed} removed)",
-                            plural(result.languages, "language"))
+                result = build(config, jobs=getattr(args, "jobs", None), pseudo=getattr(args, "pseudo", False),
+                               progress=progress)
+            console.summary("build", f"{result.pages} files ({result.rendered} rendered, {result.written} written, "
+                                     f"{result.removed} removed)" if not result.noop else
+                            f"{result.pages} files, nothing changed", plural(result.languages, "language"))
         elif verb == "new":
             path = new_post(config, args.title, args.slug, args.date)
             console.summary("new", f"wrote {path.relative_to(root).as_posix()}")
@@ -229,4 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         console.problems([exc.problem])
         console.failed(verb, 1)
         return 1
+    finally:
+        if lock is not None:
+            lock.release()
     return 0

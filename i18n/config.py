@@ -18,6 +18,10 @@ from .errors import Location, PipelineError, Problems
 from .locales import SiteLocale, site_locale
 
 CONFIG_NAME = "site.toml"
+CONTENT_DIR = "content"
+"""Folder of the posts and includes, in the site folder."""
+LOCALES_DIR = "locales"
+"""Folder of the catalogs, in the site folder."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +55,7 @@ class SiteConfig:
 
     @property
     def content_dir(self) -> Path:
-        return self.root / "content"
+        return self.root / CONTENT_DIR
 
     @property
     def posts_dir(self) -> Path:
@@ -63,7 +67,7 @@ class SiteConfig:
 
     @property
     def locales_dir(self) -> Path:
-        return self.root / "locales"
+        return self.root / LOCALES_DIR
 
     @property
     def output_dir(self) -> Path:

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
+from .config import CONTENT_DIR
 from .errors import Location, PipelineError
 
 POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)\.(md|markdown|mkd|mkdn)$")
@@ -87,6 +88,41 @@ def parse_date(value: object) -> dt.datetime | None:
         return None
 
 
+class _JekyllLoader(yaml.SafeLoader):
+    """YAML's safe loader, keeping a timestamp it cannot construct as its text.
+
+    ``date: 2025-13-45`` matches YAML's timestamp pattern but is no date;
+    PyYAML would raise a bare ``ValueError``.  Kept as text, it reaches
+    :func:`parse_date`, which reports it at its line like any other bad date.
+    """
+
+
+def _timestamp_or_text(loader: yaml.SafeLoader, node: yaml.Node) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)  # type: ignore[arg-type]
+    except ValueError:
+        return loader.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_JekyllLoader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
+
+
+def _front_matter(front: str, path: str) -> dict[str, Any]:
+    """The front matter mapping (python-frontmatter's YAML handler), errors located in the file."""
+    try:
+        meta = YAMLHandler().load(front, Loader=_JekyllLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # the front matter starts on line 2
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PipelineError(Location(path, line), f"invalid YAML front matter: {problem}") from None
+    if meta is None:
+        return {}
+    if not isinstance(meta, dict):
+        raise PipelineError(Location(path, 2), "front matter must be a YAML mapping (key: value lines)")
+    return meta
+
+
 def _line_of_key(front: str, key: str) -> int:
     m = re.search(rf"^{re.escape(key)}\s*:", front, re.MULTILINE)
     return front.count("\n", 0, m.start()) + 2 if m else 1
@@ -98,7 +134,17 @@ def read_post(path: Path, root: Path) -> Post:
     m_name = POST_NAME.match(path.name)
     if not m_name:
         raise PipelineError(where, "post file names must look like YYYY-MM-DD-title.md")
-    raw = path.read_bytes()
+    # A symbolic link would publish a file from elsewhere on the machine: a post
+    # stays inside content/ (or inside ``root``, for a folder without one).
+    folder = root / CONTENT_DIR if path.is_relative_to(root / CONTENT_DIR) else root
+    if not path.resolve().is_relative_to(folder.resolve()):
+        shown = f"{CONTENT_DIR}/" if folder != root else "the site folder"
+        link = Location(path.relative_to(root).as_posix()) if path.is_relative_to(root) else where
+        raise PipelineError(link, f"symbolic link to {path.resolve()}, outside {shown}: refused")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PipelineError(where, f"cannot read the post: {exc.strerror or exc}") from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -109,15 +155,7 @@ def read_post(path: Path, root: Path) -> Post:
     if not m_front:
         raise PipelineError(Location(where.path, 1), "no front matter: a post starts with a '---' line")
     front = m_front.group(1) or ""
-    try:
-        meta = frontmatter.loads(text).metadata
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PipelineError(Location(where.path, line), f"invalid YAML front matter: {problem}") from None
-    if not isinstance(meta, dict):
-        raise PipelineError(Location(where.path, 2), "front matter must be a YAML mapping")
+    meta = _front_matter(front, where.path)
     body = text[m_front.end():]
     body_line = text.count("\n", 0, m_front.end()) + 1
 

@@ -12,11 +12,13 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from .catalogs import read_catalog
-from .config import SiteConfig
+from .config import LOCALES_DIR, SiteConfig
 from .content import Post, find_posts, read_post
-from .errors import PipelineError, Problems
+from .errors import Location, PipelineError, Problems
 from .locales import SiteLocale
+from .po_syntax import check_po_syntax
 from .segments import Message, Segmented, segment_post
+from .urls import Urls
 
 SITE_DOMAIN = "site"
 """Catalog name of UI strings and taxonomy terms."""
@@ -27,7 +29,13 @@ def template_path(config: SiteConfig, domain: str) -> Path:
 
 
 def catalog_path(config: SiteConfig, locale: SiteLocale, domain: str) -> Path:
-    return config.locales_dir / locale.catalog_dir / "LC_MESSAGES" / f"{domain}.po"
+    """The PO file of ``domain`` (a post's name, or ``site``) in ``locale``."""
+    return config.root / catalog_file(locale, domain)
+
+
+def catalog_file(locale: SiteLocale, domain: str) -> str:
+    """:func:`catalog_path` relative to the site folder, as problems show it."""
+    return f"{LOCALES_DIR}/{locale.catalog_dir}/LC_MESSAGES/{domain}.po"
 
 
 def catalog_locales(config: SiteConfig, domain: str) -> tuple[SiteLocale, ...]:
@@ -63,19 +71,25 @@ class Project:
 def read_sources(config: SiteConfig, problems: Problems) -> list[Source]:
     """Read and segment every post, collecting problems."""
     sources = []
-    slugs: dict[str, Post] = {}
+    urls = Urls(config)
+    by_url: dict[str, Post] = {}
+    by_name: dict[str, Post] = {}
     for path in find_posts(config.posts_dir):
         try:
             post = read_post(path, config.root)
+            front, body = segment_post(post)
         except PipelineError as exc:
             problems.add(exc.problem)
             continue
-        if post.slug in slugs and slugs[post.slug].date.date() == post.date.date():
-            problems.error(post.location, f"same URL as {slugs[post.slug].location}: rename one post")
-            continue
-        slugs[post.slug] = post
-        front, body = segment_post(post)
-        sources.append(Source(post, front, body))
+        url = urls.post_path(post, config.source_locale)
+        for seen, what in ((by_url.get(url), f"the same URL {url}"), (by_name.get(post.name), "the same catalogs")):
+            if seen is not None:
+                problems.error(Location(post.location.path, post.key_line("slug")),
+                               f"{what} as {seen.location}: rename one post (or set 'slug:')")
+                break
+        else:
+            by_url[url] = by_name[post.name] = post
+            sources.append(Source(post, front, body))
     return sources
 
 
@@ -98,7 +112,9 @@ def _maybe_read(path: Path, config: SiteConfig, locale: SiteLocale, problems: Pr
     if not path.is_file():
         return None
     try:
-        return read_catalog(path, config.root, locale)
+        catalog = read_catalog(path, config.root, locale)
+        check_po_syntax(path.read_bytes(), Location.of(path, root=config.root))
+        return catalog
     except PipelineError as exc:
         problems.add(exc.problem)
         return None

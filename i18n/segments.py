@@ -26,13 +26,15 @@ from typing import NamedTuple
 from markdown.extensions.toc import slugify_unicode
 
 from .content import Post
-from .errors import Location
+from .errors import Location, PipelineError
 from .text import UNTRANSLATED_END, UNTRANSLATED_START, join_lines, plain_text, strip_markers
 
 FRONT_MATTER_KEYS = ("title", "description", "excerpt", "meta_keywords")
 """Front matter keys whose values are shown to translators (in this order)."""
 TAXONOMY_KEYS = ("categories", "tags")
 """Front matter keys whose terms go to the shared ``site`` catalog."""
+MAX_NESTING = 100
+"""Deepest nesting of lists and block quotes a post may have."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +266,13 @@ class _Segmenter:
         self.slot(line, start, content, "heading", cont, rest + "\n", heading=True)
         return i + 1
 
+    def _enter(self, kind: str, line: _Line) -> None:
+        # Both this segmenter and Python-Markdown recurse per level; refuse before Python's stack does.
+        if len(self.containers) >= MAX_NESTING:
+            raise PipelineError(Location(self.path, line.no),
+                                f"lists and quotes nested more than {MAX_NESTING} levels deep")
+        self.containers.append(kind)
+
     def _quote(self, lines: list[_Line], i: int, cont: str) -> int:
         inner: list[_Line] = []
         j = i
@@ -277,7 +286,7 @@ class _Segmenter:
             else:
                 break
             j += 1
-        self.containers.append("blockquote")
+        self._enter("blockquote", lines[i])
         self.blocks(inner, cont + "> ")
         self.containers.pop()
         return j
@@ -308,7 +317,7 @@ class _Segmenter:
                 else:
                     break
             j += 1
-        self.containers.append(kind)
+        self._enter(kind, lines[i])
         self.blocks(inner, cont + " " * indent)
         self.containers.pop()
         return j

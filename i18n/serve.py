@@ -30,8 +30,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import watchfiles
 
+from .cache import BuildCache
 from .config import CONFIG_NAME, load_config
 from .errors import Location, PipelineError, Problem, Problems
+from .lock import SiteLock
 from .render import THEME_DIR
 from .site import BuildReport, build
 
@@ -57,23 +59,36 @@ class Rebuild:
         return self.report is not None
 
 
-def rebuild(root: Path) -> Rebuild:
-    """Read the configuration and build once; never raises for bad input.
+class Builder:
+    """The server's builds: one cache kept in memory across them, the site's lock while each runs.
 
-    The one place where the server builds, so a faster build entry point
-    (an incremental one keeping state between runs) is switched here.
+    The first build may fork worker processes (no other thread is serving
+    yet); later ones stay in this process, since forking beside the HTTP
+    threads could copy a lock one of them holds, and an incremental
+    rebuild renders only what changed anyway.
     """
-    started = time.monotonic()
-    try:
-        report = build(load_config(root))
-    except Problems as problems:
-        return Rebuild(None, list(problems.items), time.monotonic() - started)
-    except PipelineError as exc:
-        return Rebuild(None, [exc.problem], time.monotonic() - started)
-    except Exception as exc:  # a bug must not take the preview down; show it and keep watching
-        problem = Problem(Location(CONFIG_NAME), f"internal error: {type(exc).__name__}: {exc}")
-        return Rebuild(None, [problem], time.monotonic() - started, traceback.format_exc())
-    return Rebuild(report, [], time.monotonic() - started)
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.cache = BuildCache(root, in_memory=True)
+        self.count = 0
+
+    def __call__(self) -> Rebuild:
+        """Read the configuration and build once; never raises for bad input."""
+        started = time.monotonic()
+        jobs = None if self.count == 0 else 1
+        self.count += 1
+        try:
+            with SiteLock.acquire(self.root):  # not while `update` or `build` writes the same site
+                report = build(load_config(self.root), cache=self.cache, jobs=jobs)
+        except Problems as problems:
+            return Rebuild(None, list(problems.items), time.monotonic() - started)
+        except PipelineError as exc:
+            return Rebuild(None, [exc.problem], time.monotonic() - started)
+        except Exception as exc:  # a bug must not take the preview down; show it and keep watching
+            problem = Problem(Location(CONFIG_NAME), f"internal error: {type(exc).__name__}: {exc}")
+            return Rebuild(None, [problem], time.monotonic() - started, traceback.format_exc())
+        return Rebuild(report, [], time.monotonic() - started)
 
 
 class LiveState:
@@ -286,12 +301,10 @@ def serve(root: Path, host: str, port: int, on_ready: Callable[[str], None],
     state = LiveState()
     server = open_server(root, host, port, state)
     thread = threading.Thread(target=server.serve_forever, name="http", daemon=True)
-    builds = 0
+    rebuild = Builder(root)
 
     def run_build() -> None:
-        nonlocal builds
-        result = rebuild(root)
-        builds += 1
+        result = rebuild()
         state.publish(result.problems)
         on_rebuild(result)
         if not thread.is_alive():  # the first build is done: open the doors
@@ -311,7 +324,7 @@ def serve(root: Path, host: str, port: int, on_ready: Callable[[str], None],
         server.server_close()
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
-    return builds
+    return rebuild.count
 
 
 def _stop_on_sigterm() -> Any:

@@ -1,34 +1,56 @@
-"""Building the site: gather every localized post, compute alternates, render, write.
+"""Building the site: read, localize, plan every page, render what changed, write.
 
-As MkDocs' ``build()`` does, all data is gathered first (every post in every
-language, with its publish decision), then pages are rendered, then written:
-hreflang, the switcher, listings and the sitemap all need the whole set.
-Files are written atomically and only when changed; files of a previous
-build that this one no longer produces are removed.
+As MkDocs' ``build()`` does, the whole site is known before any page is
+written (hreflang, switchers, listings and the sitemap need every version's
+publish decision); unlike it, the heavy work is done once and kept:
+
+1. :mod:`i18n.inputs` hashes every input; when nothing changed since the
+   last build and the output is intact, the build stops there (no-op).
+2. :mod:`i18n.articles` reads each post and renders each (post, language)
+   article, in worker processes, cached by the hashes of its inputs.
+3. :mod:`i18n.pages` plans every page from that model; a page whose inputs
+   hash to the key it had last time is not rendered again.
+4. Changed pages are rendered in worker processes, in batches (the site's
+   HTML is never all in memory), and written atomically when their bytes
+   changed; files the build no longer produces are removed.
+
+Output is byte-identical whatever ``jobs`` is, and whether the cache was warm.
 """
 
 from __future__ import annotations
 
-import json
-import shutil
-from collections.abc import Callable
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from babel.messages.catalog import Catalog
-
-from .catalogs import translations_of, usable_translation
+from .articles import ArticleContext, post_info, read_source, render_article
+from .cache import BuildCache, digest
+from .catalogs import read_catalog
 from .config import SiteConfig
-from .errors import PipelineError, Problems
-from .extract import TAXONOMY_CONTEXT
-from .files import write_if_changed
-from .liquid_stage import make_environment, render_liquid
+from .errors import Location, PipelineError, Problem, Problems
+from .files import StagedTree
+from .inputs import Inputs, PostFile, scan
+from .liquid_stage import JekyllSite
 from .locales import SiteLocale
-from .project import Project, Source, gather
-from .render import THEME_DIR, make_jinja, markdown_to_html, reading_minutes, render_page
-from .translate import FALLBACK, LocalizedPost, localize
-from .urls import Alternate, Urls
+from .model import PostInfo, Version
+from .pages import Model, PageJob, plan
+from .project import SITE_DOMAIN, catalog_path, template_path
+from .pseudo import PSEUDO_CODE, pseudo_catalog, pseudo_locale
+from .render import THEME_DIR, render_page
+from .translate import UnsafeTranslationError, refused_translations
+from .ui import Language
+from .urls import Urls
+
+BATCH = 256
+"""Pages rendered per batch: bounds memory while keeping workers busy."""
+_PARALLEL_FROM = 24
+"""Fewer tasks than this run in this process: starting workers would cost more."""
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass
@@ -36,311 +58,301 @@ class BuildReport:
     """What a build produced."""
 
     pages: int = 0
+    """Files in the output."""
     written: int = 0
+    rendered: int = 0
+    """Pages rendered (the others were unchanged since the last build)."""
     removed: int = 0
     languages: int = 0
     statuses: dict[tuple[str, str], str] = field(default_factory=dict)
+    noop: bool = False
+    """Nothing changed since the last build: nothing was read beyond hashing."""
 
 
-@dataclass
-class _Language:
-    """Per-language rendering tools."""
+def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
+          cache: BuildCache | None = None, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+    """Build ``_site``; raise :class:`Problems` with every problem of the inputs.
 
-    locale: SiteLocale
-    catalog: Catalog | None
-    jinja: Any
-    liquid: Any
-
-    def term(self, key: str, term: str) -> str:
-        return usable_translation(self.catalog, term, TAXONOMY_CONTEXT[key]) or term
-
-    def site_title(self, config: SiteConfig) -> str:
-        return usable_translation(self.catalog, config.title, "site") or config.title
-
-
-def localize_all(project: Project) -> dict[str, dict[SiteLocale, LocalizedPost]]:
-    """Every post in every language, keyed by post name then locale."""
-    config = project.config
-    out: dict[str, dict[SiteLocale, LocalizedPost]] = {}
-    for source in project.sources:
-        versions = {}
-        for locale in config.locales:
-            is_source = locale == config.source_locale
-            catalog = None if is_source else project.catalogs.get((source.post.name, locale.code))
-            versions[locale] = localize(source.post, source.front, source.body, locale, catalog,
-                                        config.publish_threshold, is_source)
-        out[source.post.name] = versions
-    return out
-
-
-def build(config: SiteConfig, progress: Callable[[int, int], None] | None = None) -> BuildReport:
-    """Build ``_site`` from posts and catalogs; raise :class:`Problems` on bad input.
-
-    ``progress(done, total)`` is called after each post is rendered in every language.
+    ``jobs``: worker processes (default: all cores).  ``pseudo``: add the
+    preview pseudo-locale.  ``cache``: reuse one across builds (a preview
+    server); by default ``.cache/`` in the site folder.  ``progress(done,
+    total)`` is called as posts are rendered.
     """
-    project = gather(config)
-    localized = localize_all(project)
-    urls = Urls(config)
-    languages = {
-        loc: _language(config, loc, project.site_catalogs.get(loc.code)) for loc in config.locales
-    }
-    problems = Problems()
-    outputs: dict[Path, bytes] = {}
-    sitemap: list[dict[str, Any]] = []
-    posts_sorted = sorted(project.sources, key=lambda s: (s.post.date.replace(tzinfo=None), s.post.name),
-                          reverse=True)
-    report = BuildReport(languages=len(config.locales))
-    for done, source in enumerate(posts_sorted, 1):
-        versions = localized[source.post.name]
-        for locale, lp in versions.items():
-            report.statuses[(source.post.name, locale.code)] = lp.status
-            try:
-                path, html, alternates = _post_page(config, urls, languages[locale], source, lp,
-                                                    versions, localized, posts_sorted)
-            except PipelineError as exc:
-                if exc.problem not in problems.items:  # a source error fails every language alike
-                    problems.add(exc.problem)
-                continue
-            outputs[urls.output_file(path)] = html.encode("utf-8")
-            if lp.published:
-                sitemap.append({"loc": urls.absolute(path), "alternates": alternates,
-                                "lastmod": source.post.modified.date().isoformat()})
-        if progress is not None:
-            progress(done, len(posts_sorted))
-    problems.raise_if_errors()
+    cache = cache or BuildCache(config.root)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    locales = (*config.locales, pseudo_locale(config.source_locale)) if pseudo else config.locales
+    inputs = scan(config, locales)
+    manifest: dict[str, str] = cache.get("state", "manifest") or {}
+    state_key = digest("build", inputs.key)
+    last = cache.get("state", "last-build")
+    if isinstance(last, tuple) and last[0] == state_key and _intact(config.output_dir, manifest):
+        return BuildReport(pages=last[1], languages=len(config.locales), noop=True)
 
-    for locale in config.locales:
-        for path, html, alternates in _index_pages(config, urls, languages[locale], posts_sorted, localized):
-            outputs[urls.output_file(path)] = html.encode("utf-8")
-            sitemap.append({"loc": urls.absolute(path), "alternates": alternates, "lastmod": None})
-    chooser_html, chooser_alternates = _chooser_page(config, urls, languages[config.source_locale], languages)
-    outputs[urls.output_file("/")] = chooser_html.encode("utf-8")
-    sitemap.append({"loc": urls.absolute("/"), "alternates": chooser_alternates, "lastmod": None})
-    sitemap_xml = render_page(languages[config.source_locale].jinja, "sitemap.xml", {"entries": sitemap})
-    outputs[urls.output_file("/sitemap.xml")] = sitemap_xml.encode("utf-8")
-    outputs[config.output_dir / "robots.txt"] = (
-        f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute('/sitemap.xml')}\n".encode()
-    )
-    for asset in sorted((THEME_DIR / "static").iterdir()):
-        outputs[config.output_dir / "assets" / asset.name] = asset.read_bytes()
-
+    model = load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress)
+    versions = model.versions
+    report = BuildReport(languages=len(config.locales),
+                         statuses={k: v.status for k, v in versions.items() if k[1] != PSEUDO_CODE})
+    with StagedTree(config.output_dir) as tree:  # the old site stays whole until the new one is
+        new_manifest = _render_pages(model, inputs, cache, manifest, jobs, report, tree)
+        outputs = set(new_manifest) | _write_assets(config, report, tree)
+        report.removed = tree.publish(outputs)
     report.pages = len(outputs)
-    for out_path, data in sorted(outputs.items()):
-        if write_if_changed(out_path, data):
-            report.written += 1
-    report.removed = _remove_stale(config.output_dir, set(outputs))
+    cache.put("state", "manifest", new_manifest)
+    cache.put("state", "last-build", (state_key, report.pages))
+    for key in {v.article_key for v in versions.values()}:
+        cache.mark_used("article", key)
+        cache.mark_used("version", key)
+    for file in inputs.posts:
+        cache.mark_used("source", file.key)
+        cache.mark_used("info", file.key)
+    cache.mark_used("state", "manifest")
+    cache.mark_used("state", "last-build")
+    cache.prune(("source", "info", "article", "version", "state"))
     return report
 
 
-def _remove_stale(output_dir: Path, keep: set[Path]) -> int:
-    removed = 0
-    if not output_dir.is_dir():
-        return 0
-    for path in sorted(output_dir.rglob("*"), reverse=True):
-        if path.is_file() and path not in keep:
-            path.unlink()
-            removed += 1
-        elif path.is_dir() and not any(path.iterdir()):
-            shutil.rmtree(path)
-    return removed
+def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | None = None,
+               cache: BuildCache | None = None, jobs: int | None = None,
+               progress: Callable[[int, int], None] | None = None) -> Model:
+    """Every post in every language, with its publish decision (articles rendered and cached)."""
+    cache = cache or BuildCache(config.root)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    locales = (*config.locales, pseudo_locale(config.source_locale)) if pseudo else config.locales
+    inputs = inputs or scan(config, locales)
+    problems = Problems()
+    infos = _read_infos(config, inputs, cache, jobs, problems)
+    _check_unique_urls(config, infos, problems)
+    problems.raise_if_errors()
+    languages = _languages(config, locales, infos, problems)
+    problems.raise_if_errors()
+    ctx = ArticleContext(config, inputs, cache, languages, infos)
+    versions = _render_articles(ctx, [f for f in inputs.posts if f.name in infos], locales, jobs, problems, progress)
+    problems.raise_if_errors()
+    return Model(config, Urls(config), sorted(infos.values(), key=lambda i: i.sort_key, reverse=True),
+                 versions, languages, locales)
 
 
-def _language(config: SiteConfig, locale: SiteLocale, catalog: Catalog | None) -> _Language:
-    translations = translations_of(catalog)
-    return _Language(
-        locale=locale,
-        catalog=catalog,
-        jinja=make_jinja(locale, translations, config.root / "layouts"),
-        liquid=make_environment(config.includes_dir, translations),
-    )
+def _intact(output_dir: Path, manifest: dict[str, str]) -> bool:
+    return bool(manifest) and all(os.path.isfile(output_dir / rel) for rel in manifest)
 
 
-def _site_context(config: SiteConfig, lang: _Language) -> dict[str, Any]:
-    return {
-        "title": lang.site_title(config),
-        "base_url": config.base_url,
-        "assets": "/assets",
-        "year": _copyright_year(config),
-    }
+# -- stage 1: posts ---------------------------------------------------------------------------
+
+_STATE: dict[str, Any] = {}
+"""What forked workers need: set before the pool starts, inherited by fork."""
 
 
-def _copyright_year(config: SiteConfig) -> int:
-    return int(config.extra.get("copyright_year", 2021))
+def _info_task(file: PostFile) -> PostInfo | Problem:
+    config, cache = _STATE["config"], _STATE["cache"]
+    try:
+        info = post_info(read_source(file, config.root, cache).post)
+    except PipelineError as exc:
+        return exc.problem
+    cache.put("info", file.key, info)
+    return info
 
 
-def _switcher(config: SiteConfig, current: SiteLocale,
-              hrefs: dict[SiteLocale, tuple[str, bool]]) -> list[dict[str, Any]]:
-    return [
-        {"lang": loc.hreflang, "name": loc.native_name, "href": hrefs[loc][0],
-         "published": hrefs[loc][1], "current": loc == current}
-        for loc in config.locales if loc in hrefs
-    ]
+def _read_infos(config: SiteConfig, inputs: Inputs, cache: BuildCache, jobs: int,
+                problems: Problems) -> dict[str, PostInfo]:
+    infos: dict[str, PostInfo] = {}
+    todo = []
+    for file in inputs.posts:
+        info = cache.get("info", file.key)
+        if isinstance(info, PostInfo):
+            infos[file.name] = info
+        else:
+            todo.append(file)
+    _STATE.update(config=config, cache=cache)
+    for file, result in zip(todo, _map(_info_task, todo, jobs), strict=True):
+        if isinstance(result, Problem):
+            problems.add(result)
+        else:
+            infos[file.name] = result
+    return infos
 
 
-def _post_page(config: SiteConfig, urls: Urls, lang: _Language, source: Source, lp: LocalizedPost,
-               versions: dict[SiteLocale, LocalizedPost], localized: dict[str, dict[SiteLocale, LocalizedPost]],
-               posts_sorted: list[Source]) -> tuple[str, str, list[Alternate]]:
-    post = source.post
-    locale = lp.locale
-    path = urls.post_path(post, locale)
-    url = urls.absolute(path)
-    source_url = urls.absolute(urls.post_path(post, config.source_locale))
-    published = {loc: urls.absolute(urls.post_path(post, loc)) for loc, v in versions.items() if v.published}
-    alternates = urls.alternates(published, source_url) if lp.published else []
-    page_vars = {**post.meta, "lang": locale.code, "url": path, "title": lp.title}
-    markdown_text = render_liquid(lang.liquid, lp.body, {"page": page_vars, "site": {
-        "title": lang.site_title(config), "url": config.base_url}}, post.location, post.body_line, post.body)
-    html = markdown_to_html(markdown_text, config.source_locale.hreflang)
-    content_locale = config.source_locale if lp.status == FALLBACK else locale
-    categories = [lang.term("categories", t) for t in _terms(post.meta.get("categories"))]
-    related = []
-    if post.meta.get("related"):
-        mine = set(_terms(post.meta.get("categories")))
-        for other in posts_sorted:
-            if other is source or not mine & set(_terms(other.post.meta.get("categories"))):
-                continue
-            ov = localized[other.post.name][locale]
-            if ov.published:
-                related.append({"href": urls.post_path(other.post, locale), "title": ov.title})
-            if len(related) == 3:
-                break
-    json_ld: dict[str, Any] = {
-        "@context": "https://schema.org",
-        "@type": "BlogPosting",
-        "headline": lp.title,
-        "description": lp.description,
-        "inLanguage": locale.hreflang,
-        "datePublished": post.date.isoformat(),
-        "dateModified": post.modified.isoformat(),
-        "url": url,
-        "mainEntityOfPage": url,
-    }
-    if config.author or post.meta.get("author"):
-        json_ld["author"] = {"@type": "Person", "name": str(post.meta.get("author") if isinstance(
-            post.meta.get("author"), str) else config.author)}
-    if locale == config.source_locale:
-        json_ld["workTranslation"] = [{"@id": u} for loc, u in published.items() if loc != locale]
-    else:
-        json_ld["translationOfWork"] = {"@id": source_url}
-    switch = {loc: (urls.post_path(post, loc), v.published) for loc, v in versions.items()}
-    context = {
-        "site": _site_context(config, lang),
-        "page": {
-            "lang": locale.hreflang,
-            "dir": locale.direction,
-            "title": lp.title,
-            "description": lp.description,
-            "keywords": lp.keywords,
-            "canonical": url if lp.published else source_url,
-            "noindex": not lp.published,
-            "alternates": alternates,
-            "url": url,
-            "og_type": "article",
-            "og_locale": locale.og_locale,
-            "og_alternates": [loc.og_locale for loc in published if loc != locale],
-            "json_ld": _json_for_script(json_ld),
-            "home": urls.index_path(locale),
-            "switcher": _switcher(config, locale, switch),
-        },
-        "post": {
-            "html": _markup(html),
-            "date": post.date,
-            "modified": post.modified,
-            "date_iso": post.date.isoformat(),
-            "modified_iso": post.modified.isoformat(),
-            "read_time": bool(post.meta.get("read_time")),
-            "minutes": reading_minutes(html, content_locale),
-            "categories": categories,
-            "share": bool(post.meta.get("share")),
-            "related": related,
-            "status": lp.status,
-        },
-    }
-    return path, render_page(lang.jinja, "post.html", context), alternates
+def _check_unique_urls(config: SiteConfig, infos: dict[str, PostInfo], problems: Problems) -> None:
+    urls = Urls(config)
+    seen: dict[str, PostInfo] = {}
+    for info in sorted(infos.values(), key=lambda i: i.path):
+        path = urls.post_path(info, config.source_locale)
+        if path in seen:
+            problems.error(Location(info.path), f"same URL {path} as {seen[path].path}: rename one post")
+        else:
+            seen[path] = info
 
 
-def _terms(value: object) -> list[str]:
-    if isinstance(value, list):
-        return [str(v).strip() for v in value if str(v).strip()]
-    return str(value).split() if value else []
-
-
-def _markup(html: str) -> Any:
-    from markupsafe import Markup
-
-    return Markup(html)
-
-
-def _json_for_script(data: object) -> Any:
-    """JSON safe inside a ``<script>`` element (no ``</script>`` or ``<!--`` can form)."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    return _markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
-
-
-def _index_pages(config: SiteConfig, urls: Urls, lang: _Language, posts_sorted: list[Source],
-                 localized: dict[str, dict[SiteLocale, LocalizedPost]]) -> list[tuple[str, str, list[Alternate]]]:
-    locale = lang.locale
-    items = []
-    for source in posts_sorted:
-        lp = localized[source.post.name][locale]
-        shown_lang = locale if lp.status != FALLBACK else config.source_locale
-        items.append({
-            "href": urls.post_path(source.post, locale),
-            "title": lp.title,
-            "description": lp.description,
-            "date": source.post.date,
-            "date_iso": source.post.date.isoformat(),
-            "status": lp.status,
-            "lang": shown_lang.hreflang,
-        })
-    per = config.posts_per_page
-    pages = max(1, -(-len(items) // per))
-    out = []
-    for n in range(1, pages + 1):
-        path = urls.index_path(locale, n)
-        url = urls.absolute(path)
-        alternates = urls.alternates(
-            {loc: urls.absolute(urls.index_path(loc, n)) for loc in config.locales},
-            urls.absolute("/") if n == 1 else urls.absolute(urls.index_path(config.source_locale, n)))
-        context = {
-            "site": _site_context(config, lang),
-            "page": {
-                "lang": locale.hreflang, "dir": locale.direction, "title": lang.site_title(config),
-                "description": "", "keywords": "", "canonical": url, "noindex": False,
-                "alternates": alternates, "url": url, "og_type": "website", "og_locale": locale.og_locale,
-                "og_alternates": [loc.og_locale for loc in config.locales if loc != locale],
-                "json_ld": None, "home": urls.index_path(locale),
-                "switcher": _switcher(config, locale, {loc: (urls.index_path(loc, n), True) for loc in config.locales}),
-            },
-            "listing": {
-                "posts": items[(n - 1) * per:n * per], "page": n, "pages": pages,
-                "previous": urls.index_path(locale, n - 1) if n > 1 else None,
-                "next": urls.index_path(locale, n + 1) if n < pages else None,
-            },
-        }
-        out.append((path, render_page(lang.jinja, "index.html", context), alternates))
+def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[str, PostInfo],
+               problems: Problems) -> dict[str, Language]:
+    urls = Urls(config)
+    out = {}
+    for locale in locales:
+        catalog = None
+        if locale.code == PSEUDO_CODE:
+            template = template_path(config, SITE_DOMAIN)
+            source_po = catalog_path(config, config.source_locale, SITE_DOMAIN)
+            base = template if template.is_file() else source_po
+            catalog = pseudo_catalog(read_catalog(base, config.root)) if base.is_file() else None
+        else:
+            path = catalog_path(config, locale, SITE_DOMAIN)
+            try:
+                catalog = read_catalog(path, config.root, locale) if path.is_file() else None
+            except PipelineError as exc:
+                problems.add(exc.problem)
+            problems.extend(refused_translations(catalog, locale, SITE_DOMAIN))  # layouts trust their strings
+        out[locale.code] = Language(config, locale, catalog, _jekyll(config, urls, locale, infos))
     return out
 
 
-def _chooser_page(config: SiteConfig, urls: Urls, lang: _Language,
-                  languages: dict[SiteLocale, _Language]) -> tuple[str, list[Alternate]]:
-    alternates = urls.alternates({loc: urls.absolute(urls.index_path(loc)) for loc in config.locales},
-                                 urls.absolute("/"))
-    chooser = [{"lang": loc.hreflang, "name": loc.native_name, "href": urls.index_path(loc)}
-               for loc in config.locales]
-    titles = " · ".join(dict.fromkeys(languages[loc].site_title(config) for loc in config.locales))
-    context = {
-        "site": {**_site_context(config, lang), "title": titles},
-        "page": {
-            "lang": config.source_locale.hreflang, "dir": config.source_locale.direction, "title": titles,
-            "description": "", "keywords": "", "canonical": urls.absolute("/"), "noindex": False,
-            "alternates": alternates, "url": urls.absolute("/"), "og_type": "website",
-            "og_locale": config.source_locale.og_locale,
-            "og_alternates": [loc.og_locale for loc in config.target_locales],
-            "json_ld": None, "home": "/", "switcher": [],
-        },
-        "chooser": chooser,
-        "chooser_json": _json_for_script(chooser),
-    }
-    return render_page(lang.jinja, "chooser.html", context), alternates
+def _jekyll(config: SiteConfig, urls: Urls, locale: SiteLocale, infos: dict[str, PostInfo]) -> JekyllSite:
+    """What ``post_url``, ``link`` and the URL filters know, in ``locale``."""
+    post_paths, source_paths = {}, {}
+    for info in infos.values():
+        path = urls.post_path(info, locale)
+        post_paths[info.name] = path
+        full = config.root / info.path
+        if full.is_relative_to(config.content_dir):
+            source_paths[full.relative_to(config.content_dir).as_posix()] = path
+    return JekyllSite(url=config.base_url, baseurl=config.baseurl, post_paths=post_paths, source_paths=source_paths)
 
+
+# -- stage 2: articles ------------------------------------------------------------------------
+
+def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[Version | Problem]:
+    ctx: ArticleContext = _STATE["articles"]
+    file, locales = task
+    out: list[Version | Problem] = []
+    for locale in locales:
+        try:
+            out.append(render_article(ctx, file, locale))
+        except UnsafeTranslationError as exc:
+            out.extend(exc.problems)  # every refused translation of the catalog, not just the first
+        except PipelineError as exc:
+            out.append(exc.problem)
+    return out
+
+
+def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[SiteLocale, ...], jobs: int,
+                     problems: Problems, progress: Callable[[int, int], None] | None) -> dict[tuple[str, str], Version]:
+    versions: dict[tuple[str, str], Version] = {}
+    tasks = []
+    for file in files:
+        todo = []
+        for locale in locales:
+            cached = ctx.cache.get("version", ctx.key(file, locale))
+            if isinstance(cached, Version):
+                versions[(file.name, locale.code)] = cached
+            else:
+                todo.append(locale)
+        if todo:
+            tasks.append((file, tuple(todo)))
+    _STATE["articles"] = ctx
+    done = len(files) - len(tasks)
+    for (_file, _locales), results in zip(tasks, _map(_article_task, tasks, jobs), strict=True):
+        for result in results:
+            if isinstance(result, Problem):
+                if result not in problems.items:  # a source error fails every language alike
+                    problems.add(result)
+            else:
+                versions[(result.post, result.locale)] = result
+        done += 1
+        if progress is not None:
+            progress(done, len(files))
+    return versions
+
+
+# -- stage 3: pages ---------------------------------------------------------------------------
+
+def _render_job(job: PageJob) -> bytes:
+    languages: dict[str, Language] = _STATE["languages"]
+    cache: BuildCache = _STATE["cache"]
+    context = job.context
+    if job.article_key:
+        from markupsafe import Markup
+
+        context = {**context, "post": {**context["post"], "html": Markup(cache.get("article", job.article_key))}}
+    if job.feed_articles:
+        # Atom's type="html" content is escaped HTML: a plain str, which autoescaping escapes.
+        entries = [{**e, "content": str(cache.get("article", e["article_key"]) or "")}
+                   for e in context["feed"]["entries"]]
+        context = {**context, "feed": {**context["feed"], "entries": entries}}
+    return render_page(languages[job.locale].jinja, job.template, context).encode("utf-8")
+
+
+def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dict[str, str], jobs: int,
+                  report: BuildReport, tree: StagedTree) -> dict[str, str]:
+    """Render every page whose key changed; return the new manifest (output path -> page key)."""
+    salts = {code: digest(inputs.layouts, inputs.site_catalogs.get(code, ""), inputs.config)
+             for code in model.languages}
+    urls = model.urls
+    out_dir = model.config.output_dir
+    new_manifest: dict[str, str] = {}
+    _STATE.update(languages=model.languages, cache=cache)
+    with _Workers(jobs) as workers:
+        for batch in _batches(plan(model), BATCH):
+            todo = []
+            for job in batch:
+                rel = urls.output_file(job.path).relative_to(out_dir).as_posix()
+                key = job.key(salts[job.locale])
+                new_manifest[rel] = key
+                if manifest.get(rel) != key or not (out_dir / rel).is_file():
+                    todo.append((rel, job))
+            for (rel, _job), data in zip(todo, workers.map(_render_job, [j for _, j in todo]), strict=True):
+                report.rendered += 1
+                if tree.write(rel, data):
+                    report.written += 1
+    return new_manifest
+
+
+def _write_assets(config: SiteConfig, report: BuildReport, tree: StagedTree) -> set[str]:
+    written = set()
+    for asset in sorted((THEME_DIR / "static").iterdir()):
+        rel = f"assets/{asset.name}"
+        if tree.write(rel, asset.read_bytes()):
+            report.written += 1
+        written.add(rel)
+    return written
+
+
+# -- parallel map -----------------------------------------------------------------------------
+
+def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Workers:
+    """Forked worker processes for one stage, started on first need (they inherit ``_STATE`` then)."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pool: Any = None
+
+    def map(self, fn: Callable[[T], R], items: list[T]) -> list[R]:
+        """``[fn(x) for x in items]``, in parallel when worth it (order kept)."""
+        if self.jobs <= 1 or (self.pool is None and len(items) < _PARALLEL_FROM) \
+                or "fork" not in multiprocessing.get_all_start_methods():
+            return [fn(x) for x in items]
+        if self.pool is None:
+            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
+        result: list[R] = self.pool.map(fn, items, chunksize=max(1, len(items) // (self.jobs * 4)))
+        return result
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool.join()
+
+
+def _map(fn: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
+    with _Workers(jobs) as workers:
+        return workers.map(fn, items)

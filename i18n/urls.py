@@ -11,11 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from .config import SiteConfig
 from .content import Post
 from .locales import SiteLocale
+
+if TYPE_CHECKING:
+    from .model import PostInfo
+
+
+URL_SAFE = "/:#?=&%"
+"""Characters of a site path kept as they are in absolute URLs (the rest is percent-encoded)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +41,7 @@ class Urls:
     def __init__(self, config: SiteConfig):
         self.config = config
 
-    def post_path(self, post: Post, locale: SiteLocale) -> str:
+    def post_path(self, post: Post | PostInfo, locale: SiteLocale) -> str:
         """Site-relative path of ``post`` in ``locale`` (ends with ``/``)."""
         d = post.date
         path = (self.config.permalink
@@ -58,7 +66,7 @@ class Urls:
 
     def absolute(self, path: str) -> str:
         """Absolute URL of a site path, percent-encoded."""
-        return self.config.base_url + quote(path, safe="/:#?=&%")
+        return self.config.base_url + quote(path, safe=URL_SAFE)
 
     def output_file(self, path: str) -> Path:
         """File under ``_site`` that serves ``path``."""

@@ -11,9 +11,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as etree  # noqa: N813
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 from .config import SiteConfig
 from .errors import Location, Problem
+from .urls import URL_SAFE as _URL_SAFE
 
 
 class _Head(HTMLParser):
@@ -42,7 +44,7 @@ class _Head(HTMLParser):
 def _url_to_file(config: SiteConfig, url: str) -> Path | None:
     if not url.startswith(config.base_url + "/") and url != config.base_url:
         return None
-    path = url[len(config.base_url):].split("#")[0] or "/"
+    path = unquote(url[len(config.base_url):].split("#")[0]) or "/"
     return config.output_dir / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
 
 
@@ -55,7 +57,7 @@ def validate_site(config: SiteConfig) -> list[Problem]:
         head = _Head()
         head.feed(path.read_text(encoding="utf-8"))
         rel = "/" + path.relative_to(out).as_posix().removesuffix("index.html")
-        pages[config.base_url + rel] = head
+        pages[config.base_url + quote(rel, safe=_URL_SAFE)] = head  # as Urls.absolute spells it
 
     def problem(url: str, message: str) -> None:
         problems.append(Problem(Location(url), message))

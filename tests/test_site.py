@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from conftest import POST, run_cli, snapshot
@@ -54,11 +56,14 @@ def test_sitemap_agrees_with_every_page(built: Path) -> None:
     entries = {u.findtext("s:loc", "", ns): sorted((a.get("hreflang"), a.get("href"))
                                                    for a in u.findall("x:link", ns))
                for u in root.findall("s:url", ns)}
-    pages = sorted(built.rglob("*.html"))
-    assert len(entries) == len(pages) == 7
+    pages = [p for p in sorted(built.rglob("*.html")) if not head(p).noindex]
+    # Per language: the post, the index, two category pages; plus the chooser.
+    assert len(entries) == len(pages) == 13
     for page in pages:
-        url = BASE + "/" + page.relative_to(built).as_posix().removesuffix("index.html")
+        url = BASE + quote("/" + page.relative_to(built).as_posix().removesuffix("index.html"))
         assert entries[url] == sorted(head(page).alternates)
+    noindex = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.html") if head(p).noindex)
+    assert noindex == ["404.html", "en/404.html", "ja/404.html", "ko/404.html", "translation-status/index.html"]
 
 
 def test_site_check_finds_a_broken_hreflang(built: Path) -> None:
@@ -121,9 +126,14 @@ def test_build_is_deterministic_and_writes_nothing_when_unchanged(site: Path) ->
     first = snapshot(site / "_site")
     mtimes = {p: p.stat().st_mtime_ns for p in (site / "_site").rglob("*") if p.is_file()}
     result = run_cli(site, "build")
-    assert "(0 written, 0 removed)" in result.stdout
+    assert "nothing changed" in result.stdout
     assert snapshot(site / "_site") == first
     assert {p: p.stat().st_mtime_ns for p in (site / "_site").rglob("*") if p.is_file()} == mtimes
+    # A cold build (no cache) and a build with one worker give the same bytes.
+    shutil.rmtree(site / ".cache")
+    result = run_cli(site, "build", "--jobs", "1")
+    assert "(23 rendered, 0 written, 0 removed)" in result.stdout
+    assert snapshot(site / "_site") == first
 
 
 def test_related_posts_are_same_category_and_same_language(site: Path) -> None:

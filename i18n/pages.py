@@ -1,0 +1,394 @@
+"""Every page of the site, planned from the site model before any is rendered.
+
+:func:`plan` turns the model (posts, their versions with the one publish
+decision, each language's interface) into :class:`PageJob`\\ s: an output
+path, a layout and a context of plain data.  A job's :attr:`~PageJob.key`
+hashes everything its page depends on, so an unchanged page is not rendered
+again.  hreflang, canonical, the switcher, listings, feeds and the sitemap
+are all computed here from :attr:`Version.published`; nothing recomputes the
+decision.
+
+Pages per language: posts, paginated index, one page per category and tag
+(translated names, slugs from the source term so that they are the same in
+every language), an Atom feed and a 404 page.  Site-wide: the language
+chooser at ``/`` (the ``x-default``), ``/404.html``, ``/translation-status/``
+(for translators; ``noindex``), ``sitemap.xml`` and ``robots.txt``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markdown.extensions.toc import slugify_unicode
+from markupsafe import Markup
+
+from .cache import digest
+from .config import SiteConfig
+from .locales import SiteLocale
+from .model import PREVIEW, PostInfo, Version
+from .pseudo import PSEUDO_CODE
+from .translate import FALLBACK, SOURCE
+from .ui import Language
+from .urls import Alternate, Urls
+
+FEED_ENTRIES = 20
+RELATED_POSTS = 3
+STATUS_PATH = "/translation-status/"
+
+
+@dataclass
+class PageJob:
+    """One output file to render: layout, context and what it depends on."""
+
+    path: str
+    """Site path; the output file is derived from it."""
+    template: str
+    locale: str
+    """Code of the language whose interface renders it."""
+    context: dict[str, Any]
+    article_key: str = ""
+    """Cache key of the article HTML to insert as ``post.html`` (post pages)."""
+    feed_articles: list[str] = field(default_factory=list)
+    """Cache keys of the articles a feed embeds."""
+    sitemap: dict[str, Any] | None = None
+    """This page's sitemap entry, when it is indexed."""
+
+    def key(self, salt: str) -> str:
+        """Hash of everything the rendered page depends on (``salt``: layouts, UI catalog, config)."""
+        # repr, not pickle: pickle's bytes depend on which equal objects are shared.
+        return digest(salt, self.path, self.template, self.locale, self.article_key, *self.feed_articles,
+                      repr(self.context))
+
+
+@dataclass
+class Model:
+    """The whole site as data."""
+
+    config: SiteConfig
+    urls: Urls
+    posts: list[PostInfo]
+    """Newest first."""
+    versions: dict[tuple[str, str], Version]
+    """(post name, locale code) -> version."""
+    languages: dict[str, Language]
+    locales: tuple[SiteLocale, ...]
+    """Languages built: the site's, plus the pseudo-locale in a preview build."""
+
+    @property
+    def real_locales(self) -> tuple[SiteLocale, ...]:
+        return self.config.locales
+
+
+def term_slug(term: str) -> str:
+    """URL slug of a category or tag: from the source term, the same in every language."""
+    return slugify_unicode(term, "-") or "term"
+
+
+def _json_for_script(data: object) -> Markup:
+    """JSON safe inside a ``<script>`` element (no ``</script>`` or ``<!--`` can form)."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def plan(model: Model) -> Iterator[PageJob]:
+    """Every page of the site (sitemap and robots.txt last)."""
+    jobs: list[PageJob] = []
+    for info in model.posts:
+        for locale in model.locales:
+            jobs.append(_post_page(model, info, locale))
+    for locale in model.locales:
+        jobs += _listing_pages(model, locale)
+        jobs += _taxonomy_pages(model, locale)
+        jobs.append(_feed(model, locale))
+        jobs.append(_not_found(model, locale, f"/{locale.url_segment}/404.html"))
+    jobs.append(_chooser(model))
+    jobs.append(_not_found(model, model.config.source_locale, "/404.html"))
+    jobs.append(_status_page(model))
+    yield from jobs
+    yield PageJob("/sitemap.xml", "sitemap.xml", model.config.source_locale.code,
+                  {"entries": [j.sitemap for j in jobs if j.sitemap]})
+    yield PageJob("/robots.txt", "robots.txt", model.config.source_locale.code,
+                  {"sitemap": model.urls.absolute("/sitemap.xml")})
+
+
+def _site(model: Model, lang: Language) -> dict[str, Any]:
+    return {"title": lang.site_title, "base_url": model.config.base_url, "assets": "/assets",
+            "year": int(model.config.extra.get("copyright_year", 2021)),
+            "feed": f"/{lang.locale.url_segment}/feed.xml", "status": STATUS_PATH}
+
+
+def _head(model: Model, locale: SiteLocale, *, title: str, url: str, alternates: list[Alternate],
+          canonical: str = "", noindex: bool = False, description: str = "", og_type: str = "website",
+          switcher: list[dict[str, Any]] | None = None, json_ld: object = None, keywords: str = "") -> dict[str, Any]:
+    published_langs = {a.hreflang for a in alternates}
+    return {
+        "lang": locale.hreflang, "dir": locale.direction, "title": title, "description": description,
+        "keywords": keywords, "canonical": canonical or url, "noindex": noindex, "alternates": alternates,
+        "url": url, "og_type": og_type, "og_locale": locale.og_locale,
+        "og_alternates": [loc.og_locale for loc in model.real_locales
+                          if loc != locale and loc.hreflang in published_langs],
+        "json_ld": _json_for_script(json_ld) if json_ld else None,
+        "home": model.urls.index_path(locale), "switcher": switcher or [],
+        "feed": model.urls.absolute(f"/{locale.url_segment}/feed.xml"),
+    }
+
+
+def _switcher(model: Model, current: SiteLocale, hrefs: dict[SiteLocale, tuple[str, bool]]) -> list[dict[str, Any]]:
+    shown = [*model.real_locales, *([current] if current not in model.real_locales else [])]
+    return [{"lang": loc.hreflang, "name": loc.native_name, "href": hrefs[loc][0], "published": hrefs[loc][1],
+             "current": loc == current} for loc in shown if loc in hrefs]
+
+
+def _post_page(model: Model, info: PostInfo, locale: SiteLocale) -> PageJob:
+    config, urls = model.config, model.urls
+    v = model.versions[(info.name, locale.code)]
+    lang = model.languages[locale.code]
+    url = urls.absolute(v.path)
+    source_url = urls.absolute(urls.post_path(info, config.source_locale))
+    versions = {loc: model.versions[(info.name, loc.code)] for loc in model.real_locales}
+    published = {loc: urls.absolute(o.path) for loc, o in versions.items() if o.published}
+    alternates = urls.alternates(published, source_url) if v.published else []
+    json_ld: dict[str, Any] = {
+        "@context": "https://schema.org", "@type": "BlogPosting", "headline": v.title,
+        "description": v.description, "inLanguage": locale.hreflang,
+        "datePublished": _rfc3339(config, info.date), "dateModified": _rfc3339(config, info.modified),
+        "url": url, "mainEntityOfPage": url,
+    }
+    if info.author or config.author:
+        json_ld["author"] = {"@type": "Person", "name": info.author or config.author}
+    if v.status == SOURCE:
+        json_ld["workTranslation"] = [{"@id": u} for loc, u in published.items() if loc != locale]
+    else:
+        json_ld["translationOfWork"] = {"@id": source_url}
+    switch = {loc: (o.path, o.published) for loc, o in versions.items()}
+    switch[locale] = (v.path, v.published)
+    context = {
+        "site": _site(model, lang),
+        "page": _head(model, locale, title=v.title, url=url, alternates=alternates,
+                      canonical=url if v.published else source_url, noindex=not v.published,
+                      description=v.description, og_type="article", keywords=v.keywords,
+                      switcher=_switcher(model, locale, switch), json_ld=json_ld),
+        "post": {
+            "date": info.date, "modified": info.modified, "date_iso": info.date.isoformat(),
+            "modified_iso": info.modified.isoformat(), "read_time": info.read_time, "minutes": v.minutes,
+            "categories": [{"name": lang.term("categories", t), "href": _term_path(locale, "categories", t)}
+                           for t in info.categories],
+            "tags": [{"name": lang.term("tags", t), "href": _term_path(locale, "tags", t)} for t in info.tags],
+            "share": info.share, "related": _related(model, info, locale) if info.related else [],
+            "status": v.status,
+        },
+    }
+    sitemap = ({"loc": url, "alternates": alternates, "lastmod": info.modified.date().isoformat()}
+               if v.published else None)
+    return PageJob(v.path, "post.html", locale.code, context, article_key=v.article_key, sitemap=sitemap)
+
+
+def _related(model: Model, info: PostInfo, locale: SiteLocale) -> list[dict[str, str]]:
+    mine = set(info.categories)
+    out = []
+    for other in model.posts:
+        if other.name == info.name or not mine & set(other.categories):
+            continue
+        ov = model.versions[(other.name, locale.code)]
+        if ov.published:
+            out.append({"href": ov.path, "title": ov.title})
+            if len(out) == RELATED_POSTS:
+                break
+    return out
+
+
+def _items(model: Model, locale: SiteLocale, posts: list[PostInfo]) -> list[dict[str, Any]]:
+    out = []
+    for info in posts:
+        v = model.versions[(info.name, locale.code)]
+        shown = model.config.source_locale if v.status == FALLBACK else locale
+        out.append({"href": v.path, "title": v.title, "description": v.description,
+                    "excerpt": Markup(v.excerpt_html), "title_lang": v.title_lang,
+                    "description_lang": v.description_lang,
+                    "date": info.date, "date_iso": info.date.isoformat(), "status": v.status,
+                    "lang": shown.hreflang})
+    return out
+
+
+def _listing_pages(model: Model, locale: SiteLocale) -> list[PageJob]:
+    """The paginated index of one language."""
+    return _paginate(model, locale, _items(model, locale, model.posts),
+                     lambda loc, n: model.urls.index_path(loc, n), heading="",
+                     x_default=lambda n: model.urls.absolute("/" if n == 1 else
+                                                             model.urls.index_path(model.config.source_locale, n)))
+
+
+def _paginate(model: Model, locale: SiteLocale, items: list[dict[str, Any]], path_of: Any, heading: str,
+              x_default: Any, term: dict[str, str] | None = None) -> list[PageJob]:
+    lang = model.languages[locale.code]
+    per = model.config.posts_per_page
+    pages = max(1, -(-len(items) // per))
+    preview = locale not in model.real_locales
+    jobs = []
+    for n in range(1, pages + 1):
+        path = path_of(locale, n)
+        url = model.urls.absolute(path)
+        alternates = [] if preview else model.urls.alternates(
+            {loc: model.urls.absolute(path_of(loc, n)) for loc in model.real_locales}, x_default(n))
+        context = {
+            "site": _site(model, lang),
+            "page": _head(model, locale, title=heading or lang.site_title, url=url, alternates=alternates,
+                          noindex=preview,
+                          switcher=_switcher(model, locale, {loc: (path_of(loc, n), True) for loc in model.locales})),
+            "listing": {"posts": items[(n - 1) * per:n * per], "page": n, "pages": pages,
+                        "previous": path_of(locale, n - 1) if n > 1 else None,
+                        "next": path_of(locale, n + 1) if n < pages else None, "term": term},
+        }
+        sitemap = None if preview else {"loc": url, "alternates": alternates, "lastmod": None}
+        jobs.append(PageJob(path, "index.html", locale.code, context, sitemap=sitemap))
+    return jobs
+
+
+def _term_path(locale: SiteLocale, taxonomy: str, term: str, page: int = 1) -> str:
+    base = f"/{locale.url_segment}/{taxonomy}/{term_slug(term)}/"
+    return base if page == 1 else f"{base}page/{page}/"
+
+
+def _taxonomy_pages(model: Model, locale: SiteLocale) -> list[PageJob]:
+    lang = model.languages[locale.code]
+    jobs = []
+    for taxonomy in ("categories", "tags"):
+        terms: dict[str, list[PostInfo]] = {}
+        for info in model.posts:
+            for term in getattr(info, taxonomy):
+                terms.setdefault(term, []).append(info)
+        for term in sorted(terms):
+            name = lang.term(taxonomy, term)
+            jobs += _paginate(
+                model, locale, _items(model, locale, terms[term]),
+                lambda loc, n, taxonomy=taxonomy, term=term: _term_path(loc, taxonomy, term, n), heading=name,
+                x_default=lambda n, taxonomy=taxonomy, term=term: model.urls.absolute(
+                    _term_path(model.config.source_locale, taxonomy, term, n)),
+                term={"taxonomy": taxonomy, "name": name})
+    return jobs
+
+
+def _feed(model: Model, locale: SiteLocale) -> PageJob:
+    lang = model.languages[locale.code]
+    urls = model.urls
+    entries: list[dict[str, Any]] = []
+    newest: list[PostInfo] = []
+    for info in model.posts:
+        v = model.versions[(info.name, locale.code)]
+        if not (v.published or (v.status == PREVIEW and locale not in model.real_locales)):
+            continue
+        entries.append({"title": v.title, "url": urls.absolute(v.path), "summary": v.description,
+                        "published": _rfc3339(model.config, info.date),
+                        "updated": _rfc3339(model.config, info.modified),
+                        "author": info.author or model.config.author or lang.site_title,
+                        "categories": [lang.term("categories", t) for t in info.categories],
+                        "article_key": v.article_key})
+        newest.append(info)
+        if len(entries) == FEED_ENTRIES:
+            break
+    latest = max(newest, key=lambda i: _utc(i.modified), default=None)
+    updated = _rfc3339(model.config, latest.modified) if latest else "1970-01-01T00:00:00Z"
+    path = f"/{locale.url_segment}/feed.xml"
+    context = {"feed": {"title": lang.site_title, "lang": locale.hreflang, "id": urls.absolute(path),
+                        "self": urls.absolute(path), "home": urls.absolute(urls.index_path(locale)),
+                        "updated": updated, "entries": entries}}
+    return PageJob(path, "feed.xml", locale.code, context, feed_articles=[e["article_key"] for e in entries])
+
+
+def _rfc3339(config: SiteConfig, value: dt.datetime) -> str:
+    """A timestamp Atom accepts: a date without a zone is taken in the site's timezone (else UTC)."""
+    if value.tzinfo is None:
+        zone = ZoneInfo(config.timezone) if config.timezone else dt.UTC
+        value = value.replace(tzinfo=zone)
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo else value
+
+
+def _not_found(model: Model, locale: SiteLocale, path: str) -> PageJob:
+    lang = model.languages[locale.code]
+    url = model.urls.absolute(path)
+    context = {
+        "site": _site(model, lang),
+        "page": _head(model, locale, title="", url=url,
+                      alternates=[], noindex=True,
+                      switcher=_switcher(model, locale, {loc: (f"/{loc.url_segment}/404.html", True)
+                                                         for loc in model.real_locales})),
+        "choices": [{"lang": loc.hreflang, "name": loc.native_name, "href": model.urls.index_path(loc)}
+                    for loc in model.real_locales],
+    }
+    return PageJob(path, "404.html", locale.code, context)
+
+
+def _chooser(model: Model) -> PageJob:
+    config, urls = model.config, model.urls
+    source = config.source_locale
+    lang = model.languages[source.code]
+    alternates = urls.alternates({loc: urls.absolute(urls.index_path(loc)) for loc in config.locales},
+                                 urls.absolute("/"))
+    chooser = [{"lang": loc.hreflang, "name": loc.native_name, "href": urls.index_path(loc)} for loc in config.locales]
+    names = {loc.hreflang: model.languages[loc.code].site_title for loc in config.locales}
+    titles = " · ".join(dict.fromkeys(names.values()))
+    context = {
+        "site": _site(model, lang),
+        "page": {**_head(model, source, title=titles, url=urls.absolute("/"), alternates=alternates), "home": "/"},
+        "chooser": chooser,
+        "chooser_json": _json_for_script(chooser),
+        "site_titles": _first_of_each(names),
+    }
+    return PageJob("/", "chooser.html", source.code, context,
+                   sitemap={"loc": urls.absolute("/"), "alternates": alternates, "lastmod": None})
+
+
+def _first_of_each(names: dict[str, str]) -> list[dict[str, str]]:
+    """Each distinct site title once, with the first language that uses it."""
+    seen: dict[str, str] = {}
+    for lang, title in names.items():
+        seen.setdefault(title, lang)
+    return [{"lang": lang, "title": title} for title, lang in seen.items()]
+
+
+def status_rows(model: Model) -> list[dict[str, Any]]:
+    """Per post and target language: counts, shares, state and what is left (newest post first)."""
+    rows = []
+    for info in model.posts:
+        for locale in model.config.target_locales:
+            v = model.versions[(info.name, locale.code)]
+            rows.append({
+                "post": info.name, "source": info.path, "title": v.title, "href": v.path, "locale": locale.code,
+                "translated": v.translated, "fuzzy": v.fuzzy, "untranslated": v.total - v.translated - v.fuzzy,
+                "total": v.total, "ratio": round(v.ratio, 4), "chars_ratio": round(v.chars_ratio, 4),
+                "status": v.status,
+                "left": [{"line": m.line, "msgid": m.msgid, "state": m.state} for m in v.left],
+            })
+    return rows
+
+
+def _status_page(model: Model) -> PageJob:
+    source = model.config.source_locale
+    lang = model.languages[source.code]
+    url = model.urls.absolute(STATUS_PATH)
+    rows = status_rows(model)
+    for row in rows:
+        row["catalog"] = f"locales/{model.config.locale(row['locale']).catalog_dir}/LC_MESSAGES/{row['post']}.po"
+        row["left"] = [{**m, "msgid": m["msgid"] if len(m["msgid"]) <= 120 else m["msgid"][:119] + "…"}
+                       for m in row["left"]]
+    context = {
+        "site": _site(model, lang),
+        "page": _head(model, source, title="", url=url,
+                      alternates=[], noindex=True),
+        "status": {"rows": rows, "locales": [{"code": loc.code, "name": loc.native_name}
+                                             for loc in model.config.target_locales],
+                   "threshold": model.config.publish_threshold},
+    }
+    return PageJob(STATUS_PATH, "status.html", source.code, context)
+
+
+__all__ = ["PSEUDO_CODE", "Model", "PageJob", "plan", "status_rows", "term_slug"]

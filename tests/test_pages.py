@@ -1,0 +1,265 @@
+"""Pages per language and the one publish decision: feeds, categories, 404, chooser, status, pseudo-locale.
+
+Each state (translated, partial, fallback) is built for real from edited catalogs, and every
+signal a reader or a search engine sees is checked against that one decision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import quote
+
+import pytest
+from babel.dates import format_date
+from conftest import POST, edit_msgstr, run_cli
+
+from i18n.config import load_config
+from i18n.validate import _Head, validate_site
+
+BASE = "https://tesla-news.example.org"
+POST_PATH = "/{lang}/2021/02/22/tesla-ai-jim-keller/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+
+
+def head(path: Path) -> _Head:
+    h = _Head()
+    h.feed(path.read_text("utf-8"))
+    return h
+
+
+def page(built: Path, site_path: str) -> Path:
+    return built / (site_path.lstrip("/") + ("index.html" if site_path.endswith("/") else ""))
+
+
+def build(site: Path, *args: str) -> Path:
+    result = run_cli(site, "build", *args)
+    assert result.returncode == 0, result.stderr
+    return site / "_site"
+
+
+def clear_msgstrs(site: Path, lang: str, keep: int) -> None:
+    """Leave only the first ``keep`` translations of the post's catalog in ``lang``."""
+    from babel.messages.pofile import read_po
+
+    po = site / "locales" / lang / "LC_MESSAGES" / f"{POST}.po"
+    with po.open("rb") as f:
+        ids = [str(m.id) for m in read_po(f) if m.id]
+    for msgid in ids[keep:]:
+        edit_msgstr(po, msgid, lambda _s: "")
+
+
+@pytest.fixture
+def states(site: Path) -> Path:
+    """ja source, ko partial (14 of 15 translated), en fallback (2 of 15)."""
+    clear_msgstrs(site, "ko", 14)
+    clear_msgstrs(site, "en", 2)
+    return build(site)
+
+
+def sitemap(built: Path) -> dict[str, list[tuple[str, str]]]:
+    root = ET.parse(built / "sitemap.xml").getroot()
+    return {u.findtext("s:loc", "", SITEMAP): sorted((a.get("hreflang", ""), a.get("href", ""))
+                                                     for a in u.findall("x:link", SITEMAP))
+            for u in root.findall("s:url", SITEMAP)}
+
+
+def feed_links(built: Path, lang: str) -> list[str]:
+    root = ET.parse(built / lang / "feed.xml").getroot()
+    return [e.find(f"{ATOM}link").get("href", "") for e in root.findall(f"{ATOM}entry")]  # type: ignore[union-attr]
+
+
+def test_every_signal_follows_the_one_publish_decision(site: Path, states: Path) -> None:
+    built = states
+    status = {r["locale"]: r["status"] for r in json.loads(run_cli(site, "status", "--json").stdout)}
+    assert status == {"ko": "partial", "en": "fallback"}
+    urls = {lang: BASE + POST_PATH.format(lang=lang) for lang in ("ja", "ko", "en")}
+    published = sorted([("ja", urls["ja"]), ("ko", urls["ko"]), ("x-default", urls["ja"])])
+    entries = sitemap(built)
+    for lang in ("ja", "ko"):  # published: indexed, in every hreflang set, the sitemap and the feed
+        h = head(page(built, POST_PATH.format(lang=lang)))
+        assert not h.noindex and h.canonical == urls[lang] and sorted(h.alternates) == published
+        assert entries[urls[lang]] == published
+        assert feed_links(built, lang) == [urls[lang]]
+    en = head(page(built, POST_PATH.format(lang="en")))  # fallback
+    assert en.noindex and en.alternates == [] and en.canonical == urls["ja"]
+    assert urls["en"] not in entries and feed_links(built, "en") == []
+    # Listings and the switcher still lead readers to the fallback page, marked as untranslated.
+    en_index = (built / "en" / "index.html").read_text("utf-8")
+    assert f'href="{POST_PATH.format(lang="en")}"' in en_index and "(not translated yet)" in en_index
+    ko_page = page(built, POST_PATH.format(lang="ko")).read_text("utf-8")
+    assert re.search(r'<a href="/en/2021/02/22/tesla-ai-jim-keller/" hreflang="en" lang="en" rel="nofollow">'
+                     r'English</a> <small>\(', ko_page)
+    # The partial page: a notice in Korean, the untranslated block in Japanese, marked so.
+    assert 'class="notice notice--partial"' in ko_page
+    assert re.search(r'<p lang="ja">A（Jim Keller）：データが多ければ', ko_page)
+    assert validate_site(load_config(site)) == []
+
+
+def test_feed_is_atom_with_language_and_absolute_urls(site: Path) -> None:
+    built = build(site)
+    root = ET.parse(built / "ko" / "feed.xml").getroot()
+    assert root.tag == f"{ATOM}feed"
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "ko"
+    assert root.findtext(f"{ATOM}id") == f"{BASE}/ko/feed.xml"
+    assert root.findtext(f"{ATOM}updated") == "2021-02-22T00:00:00+08:00"
+    entry = root.find(f"{ATOM}entry")
+    assert entry is not None
+    assert entry.findtext(f"{ATOM}title") == "Tesla의 AI 기술에 대하여"
+    assert entry.findtext(f"{ATOM}published") == "2021-02-22T00:00:00Z"
+    content = entry.find(f"{ATOM}content")
+    assert content is not None and content.get("type") == "html"
+    assert content.text and content.text.startswith('<h2 id="jim-kellerさんのinterviewteslaのai技術について">')
+    assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == ["Tesla", "자율주행(FSD)"]
+    for el in root.iter():
+        for attr in ("href",):
+            if el.get(attr):
+                assert el.get(attr, "").startswith("https://"), el.attrib
+    link = f'<link rel="alternate" type="application/atom+xml" title="테슬라 뉴스" href="{BASE}/ko/feed.xml">'
+    assert link in (built / "ko" / "index.html").read_text("utf-8")
+
+
+def test_category_pages_have_translated_names_and_the_same_slug_in_every_language(site: Path) -> None:
+    built = build(site)
+    slug = quote("自動運転fsd")
+    for lang, name in (("ja", "自動運転(FSD)"), ("ko", "자율주행(FSD)"), ("en", "Self-Driving (FSD)")):
+        path = built / lang / "categories" / "自動運転fsd" / "index.html"
+        text = path.read_text("utf-8")
+        assert f"<h1>{name}</h1>" in text
+        assert f'href="{POST_PATH.format(lang=lang)}"' in text
+        h = head(path)
+        expected = [(code, f"{BASE}/{code}/categories/{slug}/") for code in ("ja", "ko", "en")]
+        assert sorted(h.alternates) == sorted([*expected, ("x-default", f"{BASE}/ja/categories/{slug}/")])
+        post = page(built, POST_PATH.format(lang=lang)).read_text("utf-8")
+        assert f'<a href="/{lang}/categories/自動運転fsd/">{name}</a>' in post
+
+
+def test_404_pages_are_localized_and_not_indexed(site: Path) -> None:
+    built = build(site)
+    for lang, title, text in (("ko", "페이지를 찾을 수 없습니다", "찾으시는 페이지가 없거나 이동되었습니다."),
+                              ("ja", "ページが見つかりません", "お探しのページは存在しないか、移動しました。"),
+                              ("en", "Page not found", "The page you are looking for does not exist or has moved.")):
+        html = (built / lang / "404.html").read_text("utf-8")
+        assert f'<html lang="{lang}"' in html and f"<h1>{title}</h1>" in html and text in html
+        assert head(built / lang / "404.html").noindex
+    root = (built / "404.html").read_text("utf-8")
+    assert '<html lang="ja"' in root and all(f'href="/{lang}/"' in root for lang in ("ja", "ko", "en"))
+
+
+def test_rtl_locale_needs_no_code_change(site: Path) -> None:
+    config = site / "site.toml"
+    config.write_text(config.read_text("utf-8").replace('"en"]', '"en", "ar"]'), "utf-8")
+    built = build(site)
+    html = page(built, POST_PATH.format(lang="ar")).read_text("utf-8")
+    assert '<html lang="ar" dir="rtl">' in html
+    assert '<meta property="og:locale" content="ar_EG">' in html
+    date = format_date(dt.date(2021, 2, 22), format="long", locale="ar")
+    assert f">{date}</time>" in html and "فبراير" in date
+    assert head(page(built, POST_PATH.format(lang="ar"))).noindex  # no Arabic catalog yet: fallback
+    ja = head(page(built, POST_PATH.format(lang="ja")))
+    assert "ar" not in dict(ja.alternates)
+    assert 'lang="ar"' in page(built, POST_PATH.format(lang="ja")).read_text("utf-8")  # in the switcher
+    assert validate_site(load_config(site)) == []
+
+
+def test_head_metadata_open_graph_twitter_and_json_ld(site: Path) -> None:
+    built = build(site)
+    ko = page(built, POST_PATH.format(lang="ko")).read_text("utf-8")
+    for tag in ('<meta property="og:locale" content="ko_KR">', '<meta property="og:locale:alternate" content="ja_JP">',
+                '<meta property="og:locale:alternate" content="en_US">', '<meta property="og:type" content="article">',
+                f'<meta property="og:url" content="{BASE}/ko/2021/02/22/tesla-ai-jim-keller/">',
+                '<meta name="twitter:card" content="summary">',
+                '<meta property="og:title" content="Tesla의 AI 기술에 대하여">'):
+        assert tag in ko
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', ko, re.S).group(1))  # type: ignore[union-attr]
+    assert data["@type"] == "BlogPosting" and data["inLanguage"] == "ko"
+    assert data["translationOfWork"] == {"@id": f"{BASE}/ja/2021/02/22/tesla-ai-jim-keller/"}
+    assert data["datePublished"] == "2021-02-22T00:00:00Z" and data["dateModified"] == "2021-02-22T00:00:00+08:00"
+    ja = page(built, POST_PATH.format(lang="ja")).read_text("utf-8")
+    source = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', ja, re.S).group(1))  # type: ignore[union-attr]
+    assert source["workTranslation"] == [{"@id": f"{BASE}/ko/2021/02/22/tesla-ai-jim-keller/"},
+                                         {"@id": f"{BASE}/en/2021/02/22/tesla-ai-jim-keller/"}]
+    assert "ko_KR" not in re.findall(r'hreflang="([^"]+)"', ko)
+
+
+def test_translation_status_page_shows_bars_and_what_is_left(site: Path, states: Path) -> None:
+    html = (states / "translation-status" / "index.html").read_text("utf-8")
+    assert head(states / "translation-status" / "index.html").noindex
+    assert '<progress max="15" value="14">93%</progress>' in html
+    assert '<progress max="15" value="2">13%</progress>' in html
+    assert f"<code>locales/ko/LC_MESSAGES/{POST}.po</code>" in html
+    assert f"<code>content/_posts/{POST}.md:51</code>" in html  # the one untranslated Korean block
+    assert "Disallow: /translation-status/" in (states / "robots.txt").read_text("utf-8")
+
+
+def test_status_command_prints_bars_and_json_with_character_share(site: Path, states: Path) -> None:
+    rows = json.loads(run_cli(site, "status", "--json").stdout)
+    ko = next(r for r in rows if r["locale"] == "ko")
+    assert (ko["translated"], ko["fuzzy"], ko["untranslated"], ko["total"], ko["status"]) == (14, 0, 1, 15, "partial")
+    assert 0.8 < ko["chars_ratio"] < 1 and ko["left"][0]["line"] == 51
+    table = run_cli(site, "status").stdout
+    assert re.search(r"ko .*█.* 14/15 .*partial", table), table
+
+
+class _OutsideJapanese(HTMLParser):
+    """Text with Japanese characters that is not inside an element marked lang="ja"."""
+
+    VOID: ClassVar[set[str]] = {"meta", "link", "br", "img", "hr", "input", "source", "wbr", "area", "col",
+                                "embed", "track"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str | None] = []
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.stack.append(dict(attrs).get("lang"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in self.VOID and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        langs = [lang for lang in self.stack if lang]
+        if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", data) and (not langs or langs[-1] != "ja"):
+            self.found.append(data.strip())
+
+
+def japanese_outside_ja(path: Path) -> list[str]:
+    parser = _OutsideJapanese()
+    parser.feed(path.read_text("utf-8"))
+    return parser.found
+
+
+def test_pseudo_locale_leaves_no_unextracted_japanese(site: Path) -> None:
+    built = build(site, "--pseudo")
+    pages = sorted((built / "en-xa").rglob("*.html"))
+    assert len(pages) == 5  # the post, the index, two categories, the 404 page
+    for path in pages:
+        assert japanese_outside_ja(path) == [], path
+        h = head(path)
+        assert h.noindex and h.alternates == []
+    post = page(built, POST_PATH.format(lang="en-xa")).read_text("utf-8")
+    assert "⟦Ĵīḿ Ķḗŀŀḗř" in post and '{% include' not in post and 'youtube-nocookie.com/embed/G4hL5Om4IJ4' in post
+    assert "en-XA" not in (built / "sitemap.xml").read_text("utf-8")
+    assert "en-xa" not in page(built, POST_PATH.format(lang="ko")).read_text("utf-8")
+    assert validate_site(load_config(site)) == []
+    # A normal build removes the preview again.
+    assert not (build(site) / "en-xa").exists()
+
+
+def test_pseudo_locale_shows_a_hard_coded_string(site: Path) -> None:
+    layouts = site / "layouts"
+    layouts.mkdir()
+    theme = Path(__file__).resolve().parent.parent / "i18n" / "theme" / "templates" / "404.html"
+    hard_coded = theme.read_text("utf-8").replace("{% block content %}", "{% block content %}<p>ごめんなさい</p>")
+    (layouts / "404.html").write_text(hard_coded, "utf-8")
+    built = build(site, "--pseudo")
+    assert japanese_outside_ja(built / "en-xa" / "404.html") == ["ごめんなさい"]
