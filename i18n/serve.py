@@ -34,8 +34,8 @@ from .cache import BuildCache
 from .config import CONFIG_NAME, load_config
 from .errors import Location, PipelineError, Problem, Problems
 from .lock import SiteLock
-from .render import THEME_DIR
 from .site import BuildReport, build
+from .theme import THEME_DIR
 
 LIVERELOAD_PATH = "/__livereload"
 _KEEPALIVE_SECONDS = 15.0
