@@ -26,12 +26,12 @@ from .config import SiteConfig
 from .content import Post, read_post
 from .inputs import Inputs, PostFile
 from .locales import SiteLocale
-from .model import PREVIEW, Left, PostInfo, Version
+from .model import FALLBACK, PREVIEW, Left, PostInfo, Version
 from .project import Source, catalog_path
 from .pseudo import PSEUDO_CODE, pseudo_catalog
 from .render import excerpt_html, markdown_to_html, reading_minutes
 from .segments import segment_post
-from .translate import FALLBACK, localize
+from .translate import localize
 from .ui import Language
 from .urls import Urls
 

@@ -13,21 +13,19 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .checks import check_catalogs
 from .config import load_config
 from .console import Console, ProgressCallback, plural
 from .errors import PipelineError, Problems
-from .extract import extract, update
-from .jekyll_import import import_site
+from .locales import PSEUDO_CODE
 from .lock import DEFAULT_WAIT, LOCK_NAME, SiteLock
-from .pseudo import PSEUDO_CODE
-from .scaffold import SLUG, init_locale, new_post
-from .serve import ListenError, Rebuild, serve
-from .site import build
-from .status import status_rows
-from .validate import validate_site
+
+if TYPE_CHECKING:
+    from .serve import Rebuild
+
+# Each verb imports the stages it runs when it runs: a build with nothing to do
+# then starts without loading Babel's catalogs, Jinja2, Markdown or Liquid.
 
 WRITING_VERBS = frozenset({"extract", "update", "build", "new", "init-locale"})
 """Verbs that write into the site folder, and so take its lock."""
@@ -123,6 +121,8 @@ def _add_import_verb(verbs: Any) -> None:
 
 def _import(args: argparse.Namespace, console: Console) -> int:
     """``import``: runs before there is a site.toml to load."""
+    from .jekyll_import import import_site
+
     into = args.into or args.root
     try:
         report = import_site(args.path, into, shown=str(args.path), into_shown=str(into),
@@ -142,6 +142,8 @@ def _import(args: argparse.Namespace, console: Console) -> int:
 
 
 def _slug(text: str) -> str:
+    from .scaffold import SLUG
+
     if not SLUG.match(text):
         raise argparse.ArgumentTypeError(f"{text!r}: use letters, digits, '-', '_' and '.' only")
     return text
@@ -156,6 +158,8 @@ def _day(text: str) -> dt.date:
 
 def _serve(root: Path, host: str, port: int, console: Console) -> int:
     """``serve``: print the URL on stdout, one line per rebuild on stderr, until Ctrl-C."""
+    from .serve import ListenError, serve
+
     def ready(url: str) -> None:
         print(f"Serving {url} (Ctrl-C to stop)", flush=True)
 
@@ -203,28 +207,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         if verb in WRITING_VERBS:  # one writer per site at a time
             lock = SiteLock.acquire(root, args.wait)
         if verb == "extract":
+            from .extract import extract
+
             report = extract(config)
             console.summary("extract", f"{len(report.written)} templates written", f"{report.unchanged} unchanged")
         elif verb == "update":
             with console.progress("update") as progress:
+                from .extract import update
+
                 report = update(config, drop_obsolete=args.drop_obsolete, progress=progress)
             console.summary("update", f"{len(report.written)} catalogs written", f"{report.unchanged} unchanged")
         elif verb == "build":
             with console.progress("build") as progress:
+                from .site import build
+
                 result = build(config, jobs=getattr(args, "jobs", None), pseudo=getattr(args, "pseudo", False),
                                progress=progress)
             console.summary("build", f"{result.pages} files ({result.rendered} rendered, {result.written} written, "
                                      f"{result.removed} removed)" if not result.noop else
                             f"{result.pages} files, nothing changed", plural(result.languages, "language"))
         elif verb == "new":
+            from .scaffold import new_post
+
             path = new_post(config, args.title, args.slug, args.date)
             console.summary("new", f"wrote {path.relative_to(root).as_posix()}")
         elif verb == "init-locale":
+            from .scaffold import init_locale
+
             added = init_locale(config, args.locale)
             console.summary("init-locale", f"{added.locale.code} ({added.locale.native_name}) added to site.toml",
                             f"{plural(len(added.created), 'catalog')} created",
                             f"{len(added.kept)} already there")
         elif verb == "check":
+            from .checks import check_catalogs
+            from .validate import validate_site
+
             problems = validate_site(config) if args.site else check_catalogs(config)
             if args.json:
                 print(json.dumps([{"location": str(p.location), "origin": str(p.origin or ""),
@@ -237,6 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"check: {errors} errors, {warnings} warnings", file=sys.stderr)
             return 1 if errors or (args.strict and warnings) else 0
         elif verb == "status":
+            from .status import status_rows
+
             rows = status_rows(config)
             if args.json:
                 print(json.dumps(rows, ensure_ascii=False, indent=1))

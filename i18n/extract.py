@@ -30,7 +30,7 @@ from .config import SiteConfig
 from .errors import Location, PipelineError, Problems
 from .liquid_stage import TRANSLATABLE
 from .project import SITE_DOMAIN, Source, catalog_locales, catalog_path, read_sources, template_path
-from .render import THEME_DIR
+from .theme import THEME_DIR
 
 TAXONOMY_CONTEXT = {"categories": "category", "tags": "tag"}
 

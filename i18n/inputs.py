@@ -17,8 +17,8 @@ from .cache import digest, files_digest
 from .config import SiteConfig
 from .content import find_posts
 from .locales import SiteLocale
-from .project import SITE_DOMAIN, catalog_locales, catalog_path
-from .render import THEME_DIR
+from .paths import SITE_DOMAIN, catalog_locales, catalog_path
+from .theme import THEME_DIR
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,28 +79,16 @@ def _code() -> str:
     return digest(files_digest(list(package.glob("*.py")), package), *versions)
 
 
-def _schema() -> str:
-    """The shape of what the cache stores: a changed class never meets an old pickle."""
-    from dataclasses import fields
-
-    from .content import Post
-    from .model import Left, PostInfo, Version
-    from .segments import Message, Segmented, Slot
-
-    return ";".join(f"{cls.__name__}:{','.join(f.name for f in fields(cls))}"
-                    for cls in (Post, Message, Segmented, Slot, Left, PostInfo, Version))
-
-
 def scan(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> Inputs:
     """Read and hash every input of ``config`` for a build in ``locales``."""
-    schema = _schema()
+    code = _code()  # a changed class or rule never meets a result cached by older code
     posts = []
     for path in find_posts(config.posts_dir):
         try:
             data = path.read_bytes()
         except OSError:
             data = b"\0unreadable"  # reading it again reports the problem with its location
-        posts.append(PostFile(path.stem, path, digest(schema, str(path), data)))
+        posts.append(PostFile(path.stem, path, digest(code, str(path), data)))
     catalogs = {}
     targets = [loc for loc in locales if loc != config.source_locale]
     for post in posts:
@@ -116,7 +104,7 @@ def scan(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> Inputs:
         posts=posts,
         catalogs=catalogs,
         site_catalogs=site_catalogs,
-        config=digest(__version__, schema, _code(), repr(config), *(loc.code for loc in locales)),
+        config=digest(__version__, code, repr(config), *(loc.code for loc in locales)),
         includes=includes,
         layouts=layouts,
         posts_set=digest(*(p.name for p in posts)),

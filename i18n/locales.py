@@ -99,3 +99,12 @@ def site_locale(code: str) -> SiteLocale:
     except (UnknownLocaleError, ValueError) as exc:
         raise ValueError(f"unknown locale code {code!r}: {exc}") from None
     return SiteLocale(code, babel_locale)
+
+
+PSEUDO_CODE = "en-XA"
+"""The pseudo-locale's tag, as Android and Chromium name theirs (English, accented)."""
+
+
+def pseudo_locale() -> SiteLocale:
+    """The preview pseudo-locale (see :mod:`i18n.pseudo`), with English CLDR data (dates, plural forms)."""
+    return SiteLocale(PSEUDO_CODE, Locale("en"))

@@ -4,7 +4,7 @@ A build turns every (post, language) into a :class:`Version`: small, plain,
 picklable data (no Markdown, no HTML), so the whole site's model stays in
 memory while each article's HTML is rendered once, cached on disk, and read
 back only for the page that shows it.  The publish decision is taken once,
-in :mod:`i18n.translate`, and carried here as :attr:`Version.status`; every
+in :mod:`i18n.translate` (with the states named here), and carried as :attr:`Version.status`; every
 page, feed and sitemap entry reads it from there.
 """
 
@@ -13,8 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .translate import PUBLISHED
-
+SOURCE = "source"
+TRANSLATED = "translated"
+PARTIAL = "partial"
+FALLBACK = "fallback"
+PUBLISHED = (SOURCE, TRANSLATED, PARTIAL)
+"""States whose pages are indexed and listed in hreflang and the sitemap."""
 PREVIEW = "preview"
 """Status of pseudo-locale pages: built for review, never indexed or linked."""
 

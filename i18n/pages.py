@@ -30,9 +30,8 @@ from markupsafe import Markup
 from .cache import digest
 from .config import SiteConfig
 from .locales import SiteLocale
-from .model import PREVIEW, PostInfo, Version
+from .model import FALLBACK, PREVIEW, SOURCE, PostInfo, Version
 from .pseudo import PSEUDO_CODE
-from .translate import FALLBACK, SOURCE
 from .ui import Language
 from .urls import Alternate, Urls
 

@@ -12,40 +12,18 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from .catalogs import read_catalog
-from .config import LOCALES_DIR, SiteConfig
+from .config import SiteConfig
 from .content import Post, find_posts, read_post
 from .errors import Location, PipelineError, Problems
 from .locales import SiteLocale
+from .paths import SITE_DOMAIN, catalog_file, catalog_locales, catalog_path, template_path
 from .po_syntax import check_po_syntax
 from .segments import Message, Segmented, segment_post
 from .urls import Urls
 
-SITE_DOMAIN = "site"
-"""Catalog name of UI strings and taxonomy terms."""
+__all__ = ["SITE_DOMAIN", "Project", "Source", "catalog_file", "catalog_locales", "catalog_path", "gather",
+           "read_sources", "template_path"]
 
-
-def template_path(config: SiteConfig, domain: str) -> Path:
-    return config.locales_dir / "templates" / f"{domain}.pot"
-
-
-def catalog_path(config: SiteConfig, locale: SiteLocale, domain: str) -> Path:
-    """The PO file of ``domain`` (a post's name, or ``site``) in ``locale``."""
-    return config.root / catalog_file(locale, domain)
-
-
-def catalog_file(locale: SiteLocale, domain: str) -> str:
-    """:func:`catalog_path` relative to the site folder, as problems show it."""
-    return f"{LOCALES_DIR}/{locale.catalog_dir}/LC_MESSAGES/{domain}.po"
-
-
-def catalog_locales(config: SiteConfig, domain: str) -> tuple[SiteLocale, ...]:
-    """Locales that keep a catalog of ``domain``.
-
-    Posts are written in the source language, so only target locales translate
-    them; the layouts' UI strings are English msgids, which every language
-    (the source included) translates in its ``site.po``.
-    """
-    return config.locales if domain == SITE_DOMAIN else config.target_locales
 
 
 @dataclass

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import re
 
-from babel import Locale
 from babel.messages.catalog import Catalog
 
-from .locales import SiteLocale
+from .locales import PSEUDO_CODE, pseudo_locale
 
-PSEUDO_CODE = "en-XA"
-"""The pseudo-locale's tag, as Android and Chromium name theirs (English, accented)."""
+__all__ = ["PSEUDO_CODE", "pseudo_catalog", "pseudo_locale", "pseudo_translate"]
+
 
 _PROTECTED = re.compile(
     r"\{%.*?%\}|\{\{.*?\}\}"           # Liquid
@@ -40,11 +39,6 @@ _ACCENTED = dict(zip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
                      "ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ", strict=True))
 _CJK_LETTERS = "ȧḗīǿŭƀƈḓƒɠħķŀḿƞƥřşŧṽẇẏẑ"
 _PAD = "~"
-
-
-def pseudo_locale(base: SiteLocale) -> SiteLocale:
-    """The pseudo-locale, with English CLDR data (dates, plural forms)."""
-    return SiteLocale(PSEUDO_CODE, Locale("en"))
 
 
 def _transform_text(text: str) -> str:

@@ -29,8 +29,8 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 
 from .kramdown import TOC_MARKER, KramdownExtension
 from .locales import SiteLocale
+from .theme import THEME_DIR
 
-THEME_DIR = Path(__file__).parent / "theme"
 _TAGS = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from markdown.extensions.toc import slugify_unicode
+from markdown.extensions.toc import slugify_unicode, unique
 
 from .content import Post
 from .errors import Location, PipelineError
@@ -162,18 +162,11 @@ class _Segmenter:
         self.pieces.append(line.full[:start])
         heading_id = None
         if heading and not _EXPLICIT_ID.search(msgid):
-            heading_id = self._unique_id(slugify_unicode(plain_text(msgid), "-") or "section")
+            # Python-Markdown's own rule (an empty slug becomes "_1"), so ids match a direct rendering.
+            heading_id = unique(slugify_unicode(plain_text(msgid), "-"), self.used_ids)
         message = Message(msgid, Location(self.path, line.no), kind)
         self.pieces.append(Slot(message, cont, heading_id))
         self.pieces.append(after)
-
-    def _unique_id(self, base: str) -> str:
-        candidate, n = base, 0
-        while candidate in self.used_ids:
-            n += 1
-            candidate = f"{base}_{n}"
-        self.used_ids.add(candidate)
-        return candidate
 
     # -- blocks -----------------------------------------------------------
 

@@ -24,25 +24,27 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .articles import ArticleContext, post_info, read_source, render_article
 from .cache import BuildCache, digest
-from .catalogs import read_catalog
 from .config import SiteConfig
 from .errors import Location, PipelineError, Problem, Problems
 from .files import StagedTree
 from .inputs import Inputs, PostFile, scan
-from .liquid_stage import JekyllSite
-from .locales import SiteLocale
+from .locales import PSEUDO_CODE, SiteLocale, pseudo_locale
 from .model import PostInfo, Version
-from .pages import Model, PageJob, plan
-from .project import SITE_DOMAIN, catalog_path, template_path
-from .pseudo import PSEUDO_CODE, pseudo_catalog, pseudo_locale
-from .render import THEME_DIR, render_page
-from .translate import UnsafeTranslationError, refused_translations
-from .ui import Language
-from .urls import Urls
+from .paths import SITE_DOMAIN, catalog_path, template_path
+from .theme import THEME_DIR
+
+if TYPE_CHECKING:
+    from .articles import ArticleContext
+    from .liquid_stage import JekyllSite
+    from .pages import Model, PageJob
+    from .ui import Language
+    from .urls import Urls
+
+# Babel's catalogs, Jinja2, Python-Markdown and python-liquid are imported by the
+# stages that use them (below), so that a build with nothing to do never pays for them.
 
 BATCH = 256
 """Pages rendered per batch: bounds memory while keeping workers busy."""
@@ -80,7 +82,7 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
     """
     cache = cache or BuildCache(config.root)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    locales = (*config.locales, pseudo_locale(config.source_locale)) if pseudo else config.locales
+    locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
     inputs = scan(config, locales)
     manifest: dict[str, str] = cache.get("state", "manifest") or {}
     state_key = digest("build", inputs.key)
@@ -115,9 +117,13 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
                cache: BuildCache | None = None, jobs: int | None = None,
                progress: Callable[[int, int], None] | None = None) -> Model:
     """Every post in every language, with its publish decision (articles rendered and cached)."""
+    from .articles import ArticleContext
+    from .pages import Model
+    from .urls import Urls
+
     cache = cache or BuildCache(config.root)
     jobs = max(1, jobs or os.cpu_count() or 1)
-    locales = (*config.locales, pseudo_locale(config.source_locale)) if pseudo else config.locales
+    locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
     inputs = inputs or scan(config, locales)
     problems = Problems()
     infos = _read_infos(config, inputs, cache, jobs, problems)
@@ -143,6 +149,8 @@ _STATE: dict[str, Any] = {}
 
 
 def _info_task(file: PostFile) -> PostInfo | Problem:
+    from .articles import post_info, read_source
+
     config, cache = _STATE["config"], _STATE["cache"]
     try:
         info = post_info(read_source(file, config.root, cache).post)
@@ -172,6 +180,8 @@ def _read_infos(config: SiteConfig, inputs: Inputs, cache: BuildCache, jobs: int
 
 
 def _check_unique_urls(config: SiteConfig, infos: dict[str, PostInfo], problems: Problems) -> None:
+    from .urls import Urls
+
     urls = Urls(config)
     seen: dict[str, PostInfo] = {}
     for info in sorted(infos.values(), key=lambda i: i.path):
@@ -184,6 +194,12 @@ def _check_unique_urls(config: SiteConfig, infos: dict[str, PostInfo], problems:
 
 def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[str, PostInfo],
                problems: Problems) -> dict[str, Language]:
+    from .catalogs import read_catalog
+    from .pseudo import pseudo_catalog
+    from .translate import refused_translations
+    from .ui import Language
+    from .urls import Urls
+
     urls = Urls(config)
     out = {}
     for locale in locales:
@@ -206,6 +222,8 @@ def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[st
 
 def _jekyll(config: SiteConfig, urls: Urls, locale: SiteLocale, infos: dict[str, PostInfo]) -> JekyllSite:
     """What ``post_url``, ``link`` and the URL filters know, in ``locale``."""
+    from .liquid_stage import JekyllSite
+
     post_paths, source_paths = {}, {}
     for info in infos.values():
         path = urls.post_path(info, locale)
@@ -219,6 +237,9 @@ def _jekyll(config: SiteConfig, urls: Urls, locale: SiteLocale, infos: dict[str,
 # -- stage 2: articles ------------------------------------------------------------------------
 
 def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[Version | Problem]:
+    from .articles import render_article
+    from .translate import UnsafeTranslationError
+
     ctx: ArticleContext = _STATE["articles"]
     file, locales = task
     out: list[Version | Problem] = []
@@ -264,6 +285,8 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
 # -- stage 3: pages ---------------------------------------------------------------------------
 
 def _render_job(job: PageJob) -> bytes:
+    from .render import render_page
+
     languages: dict[str, Language] = _STATE["languages"]
     cache: BuildCache = _STATE["cache"]
     context = job.context
@@ -282,6 +305,8 @@ def _render_job(job: PageJob) -> bytes:
 def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dict[str, str], jobs: int,
                   report: BuildReport, tree: StagedTree) -> dict[str, str]:
     """Render every page whose key changed; return the new manifest (output path -> page key)."""
+    from .pages import plan
+
     salts = {code: digest(inputs.layouts, inputs.site_catalogs.get(code, ""), inputs.config)
              for code in model.languages}
     urls = model.urls

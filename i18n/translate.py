@@ -32,16 +32,10 @@ from .checks import check_entry
 from .content import Post
 from .errors import Location, PipelineError, Problem
 from .locales import SiteLocale
+from .model import FALLBACK, PARTIAL, PUBLISHED, SOURCE, TRANSLATED
 from .project import catalog_file
 from .render import markdown_to_html
 from .segments import Message, Segmented, assemble
-
-SOURCE = "source"
-TRANSLATED = "translated"
-PARTIAL = "partial"
-FALLBACK = "fallback"
-PUBLISHED = (SOURCE, TRANSLATED, PARTIAL)
-"""States whose pages are indexed and listed in hreflang and the sitemap."""
 
 
 @dataclass(frozen=True, slots=True)
