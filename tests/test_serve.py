@@ -55,16 +55,18 @@ class Server:
 
 
 def start_server(root: Path, log: Path, *args: str) -> Server:
-    stderr = log.open("w", encoding="utf-8")
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "-C", str(root), "serve", "--port", "0", *args],
-        stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT,
-    )
+    with log.open("w", encoding="utf-8") as stderr:  # the child keeps its own copy
+        process = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "-C", str(root), "serve", "--port", "0", *args],
+            stdout=subprocess.PIPE, stderr=stderr, text=True, cwd=ROOT,
+        )
     assert process.stdout is not None
     line = process.stdout.readline()  # blocks until the first build is done and the server listens
     match = re.search(r"http://127\.0\.0\.1:\d+/", line)
     if match is None:
         process.kill()
+        process.wait()
+        process.stdout.close()
         pytest.fail(f"no URL printed: {line!r}\n{log.read_text('utf-8')}")
     return Server(process, match.group(), log)
 
@@ -76,6 +78,8 @@ def server(site: Path, tmp_path: Path) -> Iterator[Server]:
     if running.process.poll() is None:
         running.process.kill()
         running.process.wait()
+    assert running.process.stdout is not None
+    running.process.stdout.close()
 
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:
