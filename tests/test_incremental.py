@@ -1,0 +1,113 @@
+"""An incremental build always produces exactly the site a clean build produces.
+
+Hypothesis draws sequences of edits a site really sees (a source paragraph, a translation, a UI
+string, a layout, an include, the configuration, a post added or deleted); after each edit the
+site is rebuilt incrementally (warm ``.cache/``, previous ``_site/``) and compared, byte for byte,
+with a clean build of a fresh copy of the same inputs.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import POST, ROOT, edit_msgstr, snapshot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from i18n.config import load_config
+from i18n.site import build
+
+INPUTS = ("site.toml", "content", "locales", "layouts")
+
+
+def _post_text(n: int, category: str) -> str:
+    return (f"---\ntitle: 追加の記事{n}\ncategories:\n - {category}\nrelated: true\nread_time: true\n---\n\n"
+            f"## 見出し{n}\n\n本文{n}です。テスラの話。\n\n- 項目{n}\n")
+
+
+def _edit_source(root: Path, n: int) -> None:
+    post = root / "content" / "_posts" / f"{POST}.md"
+    if post.exists():
+        text = post.read_text("utf-8").replace("エキサイティングな話です。", f"エキサイティングな話です{n}。")
+        post.write_text(text, "utf-8")
+
+
+def _edit_catalog(root: Path, n: int) -> None:
+    po = root / "locales" / ("ko" if n % 2 else "en") / "LC_MESSAGES" / f"{POST}.po"
+    if po.exists():
+        edit_msgstr(po, "Q（Lex）：はい、GPT-3以降", lambda s: "" if n % 3 == 0 else s + f" ({n})")
+
+
+def _edit_ui(root: Path, n: int) -> None:
+    edit_msgstr(root / "locales" / "ko" / "LC_MESSAGES" / "site.po", "Related posts", lambda _s: f"관련 글 {n}")
+
+
+def _edit_layout(root: Path, n: int) -> None:
+    layouts = root / "layouts"
+    layouts.mkdir(exist_ok=True)
+    theme = ROOT / "i18n" / "theme" / "templates" / "post.html"
+    (layouts / "post.html").write_text(theme.read_text("utf-8").replace(
+        '<div class="post-content">', f'<div class="post-content" data-edit="{n}">'), "utf-8")
+
+
+def _edit_include(root: Path, n: int) -> None:
+    include = root / "content" / "_includes" / "youtubePlayer.html"
+    include.write_text(include.read_text("utf-8").replace("loading=", f'data-n="{n}" loading='), "utf-8")
+
+
+def _edit_config(root: Path, n: int) -> None:
+    config = root / "site.toml"
+    lines = [line for line in config.read_text("utf-8").splitlines() if not line.startswith("posts_per_page")]
+    lines.insert(1, f"posts_per_page = {1 + n % 3}")
+    config.write_text("\n".join(lines) + "\n", "utf-8")
+
+
+def _add_post(root: Path, n: int) -> None:
+    posts = root / "content" / "_posts"
+    (posts / f"2022-0{1 + n % 9}-1{n % 10}-added-{n}.md").write_text(
+        _post_text(n, "Tesla" if n % 2 else "料理"), "utf-8")
+
+
+def _delete_post(root: Path, n: int) -> None:
+    posts = sorted((root / "content" / "_posts").glob("*.md"))
+    if len(posts) > 1:
+        posts[n % len(posts)].unlink()
+
+
+EDITS = [_edit_source, _edit_catalog, _edit_ui, _edit_layout, _edit_include, _edit_config, _add_post, _delete_post]
+
+
+def _copy_inputs(src: Path, dest: Path) -> None:
+    dest.mkdir(parents=True)
+    for name in INPUTS:
+        if (src / name).is_dir():
+            shutil.copytree(src / name, dest / name)
+        elif (src / name).is_file():
+            shutil.copy(src / name, dest / name)
+
+
+def _build(root: Path, jobs: int) -> dict[str, bytes]:
+    build(load_config(root), jobs=jobs)
+    return snapshot(root / "_site")
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() in a multi-threaded test process
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=5),
+       st.sampled_from([1, 2]))
+def test_incremental_build_equals_clean_build(tmp_path_factory: pytest.TempPathFactory,
+                                              edits: list[tuple[object, int]], jobs: int) -> None:
+    work = tmp_path_factory.mktemp("incremental")
+    site = work / "site"
+    _copy_inputs(ROOT, site)
+    for n in range(3):
+        _add_post(site, 100 + n)
+    _build(site, jobs)
+    for step, (edit, n) in enumerate(edits):
+        edit(site, n)  # type: ignore[operator]
+        incremental = _build(site, jobs)
+        clean = work / f"clean{step}"
+        _copy_inputs(site, clean)
+        assert incremental == _build(clean, 1), f"after {[(e.__name__, n) for e, n in edits[:step + 1]]}"  # type: ignore[attr-defined]
