@@ -269,16 +269,17 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
             tasks.append((file, tuple(todo)))
     _STATE["articles"] = ctx
     done = len(files) - len(tasks)
-    for (_file, _locales), results in zip(tasks, _map(_article_task, tasks, jobs), strict=True):
-        for result in results:
-            if isinstance(result, Problem):
-                if result not in problems.items:  # a source error fails every language alike
-                    problems.add(result)
-            else:
-                versions[(result.post, result.locale)] = result
-        done += 1
-        if progress is not None:
-            progress(done, len(files))
+    with _Workers(jobs) as workers:
+        for results in workers.imap(_article_task, tasks):
+            for result in results:
+                if isinstance(result, Problem):
+                    if result not in problems.items:  # a source error fails every language alike
+                        problems.add(result)
+                else:
+                    versions[(result.post, result.locale)] = result
+            done += 1
+            if progress is not None:
+                progress(done, len(files))
     return versions
 
 
@@ -359,15 +360,20 @@ class _Workers:
         self.jobs = jobs
         self.pool: Any = None
 
-    def map(self, fn: Callable[[T], R], items: list[T]) -> list[R]:
-        """``[fn(x) for x in items]``, in parallel when worth it (order kept)."""
+    def imap(self, fn: Callable[[T], R], items: list[T]) -> Iterator[R]:
+        """``fn(x) for x in items``, in parallel when worth it, in order, as results arrive."""
         if self.jobs <= 1 or (self.pool is None and len(items) < _PARALLEL_FROM) \
                 or "fork" not in multiprocessing.get_all_start_methods():
-            return [fn(x) for x in items]
+            return (fn(x) for x in items)
         if self.pool is None:
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
-        result: list[R] = self.pool.map(fn, items, chunksize=max(1, len(items) // (self.jobs * 4)))
-        return result
+        chunk = max(1, min(16, len(items) // (self.jobs * 8)))
+        results: Iterator[R] = self.pool.imap(fn, items, chunksize=chunk)
+        return results
+
+    def map(self, fn: Callable[[T], R], items: list[T]) -> list[R]:
+        """``[fn(x) for x in items]`` (see :meth:`imap`)."""
+        return list(self.imap(fn, items))
 
     def __enter__(self) -> _Workers:
         return self
