@@ -259,3 +259,20 @@ def _glyphs_from_cjk_font(page: Page, selector: str) -> int:
     node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
     fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
     return sum(f["glyphCount"] for f in fonts if "CJK" in f["familyName"])
+
+
+@pytest.mark.parametrize(("name", "path"), [("translation-status", "/translation-status/"),
+                                            ("index-ko-partial", "/ko/")])
+def test_translator_pages_fit_the_screen(browser: Browser, partial_base: str, tmp_path: Path,
+                                        name: str, path: str) -> None:
+    folder = ROOT / "docs" / "screenshots" if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    with open_page(browser, viewport=DESKTOP) as page:
+        page.goto(partial_base + path)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        assert _overflow(page) <= 0
+        page.screenshot(path=str(folder / f"{name}-desktop.png"), full_page=True)
+    with open_page(browser, viewport=MOBILE) as page:
+        page.goto(partial_base + path)
+        # The status table may scroll inside its own box on a phone, never the page.
+        assert _overflow(page) <= 0
