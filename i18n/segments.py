@@ -386,7 +386,9 @@ class _Segmenter:
                 runs.append([])
         msgid = "\n".join(join_lines(run) for run in runs if run)
         lead = len(first.text) - len(first.text.lstrip())
-        self.slot(first, first.col + lead, msgid, kind, cont)
+        # Kept: before a line Markdown still reads as this paragraph (a Liquid tag), it is a hard break.
+        trailing = para[-1].text[len(para[-1].text.rstrip()):]
+        self.slot(first, first.col + lead, msgid, kind, cont, trailing + "\n")
 
     def _setext(self, lines: list[_Line], i: int, j: int, cont: str) -> int:
         first = lines[i]
