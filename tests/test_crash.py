@@ -9,6 +9,9 @@ catalog is byte-identical to before or to the result of an uninterrupted run,
 never truncated; no temporary file shows up as a catalog; ``_site`` is
 exactly the previous complete site or the new complete one.  The next run
 after a kill reaches the uninterrupted result.
+
+Then: a second writing command waits for the first (the site lock), and a
+build that changes nothing leaves the site folder and every file untouched.
 """
 
 from __future__ import annotations
@@ -132,3 +135,66 @@ def test_killed_build_leaves_the_old_site_or_the_new_one(states: States, tmp_pat
         if k == KILLS // 2:
             _run(root, "build")
             assert snapshot(root / "_site") == states.site_after
+
+
+# -- one writer at a time, and a build that changes nothing touches nothing ---------------------
+
+def _inodes(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_second_writer_waits_then_names_the_lock(states: States, tmp_path: Path) -> None:
+    from i18n.lock import LOCK_NAME, SiteLock
+
+    root = tmp_path / "site"
+    shutil.copytree(states.base / "after", root, symlinks=True)
+    before = snapshot(root / "_site")
+    with SiteLock.acquire(root):
+        result = run_cli(root, "build", "--wait", "0.5")
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"{LOCK_NAME}: error: another command (process {os.getpid()}) is writing "
+                                    f"this site (waited 0.5s for its lock on {LOCK_NAME})")
+    assert snapshot(root / "_site") == before
+    assert run_cli(root, "build").returncode == 0  # the lock went with its holder
+
+
+def test_concurrent_updates_both_finish_with_the_result_of_one(states: States, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(states.before_update, root, symlinks=True)
+    command = [sys.executable, str(ROOT / "build.py"), "-C", str(root), "-q", "update", "--wait", "60"]
+    runs = [subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    for run in runs:
+        _, err = run.communicate(timeout=120)
+        assert run.returncode == 0, err
+    assert _catalogs(root) == states.catalogs_after
+
+
+def test_a_build_without_changes_touches_nothing(states: States, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(states.base / "after", root, symlinks=True, copy_function=shutil.copy2)
+    shutil.rmtree(root / ".cache")  # every page is rendered again, to the same bytes
+    folder, files = (root / "_site").stat().st_ino, _inodes(root / "_site")
+    result = run_cli(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert (root / "_site").stat().st_ino == folder, "the site was swapped for an identical one"
+    assert _inodes(root / "_site") == files
+    assert not list(root.glob("._site.staging-*"))
+
+
+def test_a_changed_build_swaps_the_site_and_keeps_unchanged_files(states: States, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    shutil.copytree(states.base / "after", root, symlinks=True)
+    post = root / "content" / "_posts" / f"{POST}.md"
+    post.write_text(post.read_text("utf-8").replace("下記は重要な内容", "下記は特に重要な内容"), "utf-8")
+    folder, files = (root / "_site").stat().st_ino, _inodes(root / "_site")
+    result = run_cli(root, "build")
+    assert result.returncode == 0, result.stderr
+    assert (root / "_site").stat().st_ino != folder, "the new site was not swapped in as a whole"
+    now = _inodes(root / "_site")
+    changed = {rel for rel in now if now[rel] != files.get(rel)}
+    assert "ja/2021/02/22/tesla-ai-jim-keller/index.html" in changed
+    assert "ja/2021/03/02/keller-1/index.html" not in changed  # hard-linked from the old site
+    assert len(changed) < len(now) // 2
+    assert not list(root.glob("._site.staging-*"))
