@@ -71,8 +71,8 @@ class BuildCache:
             return None
         try:
             value = pickle.loads(self._path(kind, key).read_bytes())
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
-            return None  # absent, or written by another version: recompute
+        except Exception:  # absent, torn by a power cut, or of another shape: recompute
+            return None
         if self.in_memory:
             self._memory[(kind, key)] = value
         return value
@@ -83,7 +83,9 @@ class BuildCache:
         if self.in_memory:
             self._memory[(kind, key)] = value
         if self.persistent:
-            write_if_changed(self._path(kind, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            # Not flushed to disk: an entry lost in a power cut is recomputed (a torn one fails to unpickle).
+            write_if_changed(self._path(kind, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
+                             durable=False)
 
     def mark_used(self, kind: str, key: str) -> None:
         """Keep ``key`` through :meth:`prune` without reading it."""

@@ -26,10 +26,12 @@ from pathlib import Path
 from types import TracebackType
 
 
-def write_if_changed(path: Path, data: bytes) -> bool:
+def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
     """Write ``data`` to ``path`` atomically unless it already holds exactly that.
 
-    Returns True when the file was written.
+    Returns True when the file was written.  ``durable`` also flushes the file
+    and its folder to disk (a translator's catalog survives a power cut); a
+    cache entry, which is recomputed when lost, skips that cost.
     """
     try:
         if path.read_bytes() == data:
@@ -41,15 +43,17 @@ def write_if_changed(path: Path, data: bytes) -> bool:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
-    _fsync_dir(path.parent)  # the rename itself survives a power cut
+    if durable:
+        _fsync_dir(path.parent)  # the rename itself survives a power cut
     return True
 
 

@@ -349,12 +349,18 @@ def make_environment(includes_dir: Path, translations: gettext.NullTranslations,
 def _confine(env: Environment, includes_dir: Path) -> None:
     root = includes_dir.resolve()
     original = env.get_template
+    parsed: dict[str, Any] = {}  # an environment lives for one build: each include is parsed once
 
     def get_template(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name in parsed and not args and not kwargs:
+            return parsed[name]
         target = (includes_dir / name).resolve()
         if not target.is_relative_to(root):
             raise IncludeError(f"include {name!r} resolves outside _includes", token=None)
-        return original(name, *args, **kwargs)
+        template = original(name, *args, **kwargs)
+        if not args and not kwargs:
+            parsed[name] = template
+        return template
 
     env.get_template = get_template  # type: ignore[method-assign]
 

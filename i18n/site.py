@@ -127,7 +127,6 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     inputs = inputs or scan(config, locales)
     problems = Problems()
     infos = _read_infos(config, inputs, cache, jobs, problems)
-    _check_unique_urls(config, infos, problems)
     problems.raise_if_errors()
     languages = _languages(config, locales, infos, problems)
     problems.raise_if_errors()
@@ -162,34 +161,41 @@ def _info_task(file: PostFile) -> PostInfo | Problem:
 
 def _read_infos(config: SiteConfig, inputs: Inputs, cache: BuildCache, jobs: int,
                 problems: Problems) -> dict[str, PostInfo]:
-    infos: dict[str, PostInfo] = {}
+    """Every post's :class:`PostInfo` by name; a second post with a name or URL already taken is an error."""
+    found: list[PostInfo] = []
     todo = []
     for file in inputs.posts:
         info = cache.get("info", file.key)
         if isinstance(info, PostInfo):
-            infos[file.name] = info
+            found.append(info)
         else:
             todo.append(file)
     _STATE.update(config=config, cache=cache)
-    for file, result in zip(todo, _map(_info_task, todo, jobs), strict=True):
+    for result in _map(_info_task, todo, jobs):
         if isinstance(result, Problem):
             problems.add(result)
         else:
-            infos[file.name] = result
-    return infos
+            found.append(result)
+    return _unique(config, found, problems)
 
 
-def _check_unique_urls(config: SiteConfig, infos: dict[str, PostInfo], problems: Problems) -> None:
+def _unique(config: SiteConfig, found: list[PostInfo], problems: Problems) -> dict[str, PostInfo]:
+    """Posts keyed by name (which names their catalogs); the first of a name or URL wins, the others are errors."""
     from .urls import Urls
 
     urls = Urls(config)
-    seen: dict[str, PostInfo] = {}
-    for info in sorted(infos.values(), key=lambda i: i.path):
+    by_name: dict[str, PostInfo] = {}
+    by_url: dict[str, PostInfo] = {}
+    for info in sorted(found, key=lambda i: (i.path.count("/"), i.path)):
         path = urls.post_path(info, config.source_locale)
-        if path in seen:
-            problems.error(Location(info.path), f"same URL {path} as {seen[path].path}: rename one post")
+        if path in by_url:
+            problems.error(Location(info.path), f"same URL {path} as {by_url[path].path}: rename one post")
+        elif info.name in by_name:
+            problems.error(Location(info.path), f"same file name as {by_name[info.name].path} (posts share "
+                                                "catalogs by name): rename one post")
         else:
-            seen[path] = info
+            by_url[path] = by_name[info.name] = info
+    return by_name
 
 
 def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[str, PostInfo],

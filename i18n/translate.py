@@ -220,8 +220,8 @@ def unsafe_reasons(msgid: str, msgstr: str) -> list[str]:
         rest = rest.replace(tag, "", 1)
     if _LIQUID_OPEN.search(rest):
         reasons.append("Liquid delimiter ('{%' or '{{') not in the source: Liquid would run it")
-    if not any(ch in msgstr for ch in "<&:[!\t\\"):
-        return reasons  # nothing in it can make markup or a URL
+    if not any(ch in msgstr for ch in "<&:[!\t\\") or _plain_inline(msgstr):
+        return reasons  # nothing in it can make markup beyond emphasis, code and http(s) links
     if len(_TAG_OPEN.findall(msgstr)) > len(_TAG_OPEN.findall(msgid)):
         # Even unclosed: in a layout, the next tag of the page would close it.
         reasons.append("a '<' that opens markup the source does not have")
@@ -237,6 +237,25 @@ def unsafe_reasons(msgid: str, msgstr: str) -> list[str]:
     for special in sorted(dst.specials - src.specials):
         reasons.append(f"the translation makes {special}, which can hide the rest of the page")
     return list(dict.fromkeys(reasons))
+
+
+# What can make more than <p>, <em>, <strong>, <code>, <br> and <a href> with a safe URL out of
+# one line of Markdown: raw HTML, escapes, images, footnotes, abbreviations, block syntax at the
+# start of a line, indented code, a second line, an attribute list (checked against the source
+# by check_entry, which refuses one the source lacks).
+_RISKY = re.compile(r"[<\\\t\n]|!\[|\[\^|\*\[|\s{4}|^\s*(?:[#>+|=:~`]|[-*_]{3}|\d+[.)]|[-*+]\s|\[[^\]]*\]:)")
+_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+
+
+def _plain_inline(msgstr: str) -> bool:
+    """True when Markdown can only make benign inline markup of ``msgstr`` (no need to render it)."""
+    if _RISKY.search(msgstr):
+        return False
+    for target in _LINK_TARGET.findall(msgstr):
+        scheme = _SCHEME.match(target.lower())
+        if "&" in target or "%" in target[:12] or (scheme and scheme.group(1) not in _SAFE_SCHEMES):
+            return False
+    return True
 
 
 def _refusals(where: Location, msgid: str, msgstr: str, origin: Location | None) -> list[Problem]:
