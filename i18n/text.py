@@ -43,7 +43,9 @@ def join_lines(lines: list[str]) -> str:
         if out:
             left = out.rstrip(_MARKUP_EDGE)[-1:] or out[-1]
             right = line.lstrip(_MARKUP_EDGE)[:1] or line[0]
-            out += ("" if is_wide(left) or is_wide(right) else " ") + line
+            # Two delimiter runs must stay apart ("*a*" + "*b*" is not "*a**b*"), CJK or not.
+            merges = out[-1] in _MARKUP_EDGE and line[0] in _MARKUP_EDGE
+            out += ("" if (is_wide(left) or is_wide(right)) and not merges else " ") + line
         else:
             out = line
     return out
