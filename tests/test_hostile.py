@@ -31,6 +31,7 @@ HOSTILE = {
     "javascript_link": "[詳しく](javascript:alert(1))",
     "javascript_link_entity": "[詳しく](java&#x73;cript:alert(1))",
     "javascript_link_tab": "[詳しく](java\tscript:alert(1))",
+    "javascript_link_carriage_return": "[詳しく](java\rscript:alert(1))",
     "data_link": "[詳しく](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "comment_swallowing_layout": "<!--",
     "processing_instruction": '<?xml-stylesheet href="https://evil.example/x.xsl"?>',
