@@ -240,10 +240,11 @@ def unsafe_reasons(msgid: str, msgstr: str) -> list[str]:
 
 
 # What can make more than <p>, <em>, <strong>, <code>, <br> and <a href> with a safe URL out of
-# one line of Markdown: raw HTML, escapes, images, footnotes, abbreviations, block syntax at the
+# one line of Markdown: raw HTML, escapes, control characters (a browser drops a CR or tab inside
+# "java\rscript:"), images, footnotes, abbreviations, block syntax at the
 # start of a line, indented code, a second line, an attribute list (checked against the source
 # by check_entry, which refuses one the source lacks).
-_RISKY = re.compile(r"[<\\\t\n]|!\[|\[\^|\*\[|\s{4}|^\s*(?:[#>+|=:~`]|[-*_]{3}|\d+[.)]|[-*+]\s|\[[^\]]*\]:)")
+_RISKY = re.compile(r"[<\\\x00-\x1f]|!\[|\[\^|\*\[|\s{4}|^\s*(?:[#>+|=:~`]|[-*_]{3}|\d+[.)]|[-*+]\s|\[[^\]]*\]:)")
 _LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 
 
