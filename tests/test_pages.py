@@ -263,3 +263,16 @@ def test_pseudo_locale_shows_a_hard_coded_string(site: Path) -> None:
     (layouts / "404.html").write_text(hard_coded, "utf-8")
     built = build(site, "--pseudo")
     assert japanese_outside_ja(built / "en-xa" / "404.html") == ["ごめんなさい"]
+
+
+def test_sitemap_is_valid_against_the_sitemaps_schema(site: Path) -> None:
+    from lxml import etree
+
+    schemas = Path(__file__).parent / "data" / "schemas"
+    schema = etree.XMLSchema(etree.parse(str(schemas / "sitemap.xsd")))
+    built = build(site)
+    assert schema.validate(etree.parse(str(built / "sitemap.xml"))), schema.error_log
+    # The schema does reject what search engines reject: ko_KR is not an hreflang.
+    broken = (built / "sitemap.xml").read_bytes().replace(b'hreflang="ko"', b'hreflang="ko_KR"')
+    assert not schema.validate(etree.fromstring(broken))
+    assert (built / "robots.txt").read_text("utf-8").endswith(f"Sitemap: {BASE}/sitemap.xml\n")
