@@ -1,0 +1,130 @@
+"""Tests of the benchmark's own tools: ``python -m pytest bench -q``.
+
+A benchmark that measures the wrong work is worse than none: these check that
+the corpus is what the build expects (catalogs complete, ``check`` clean,
+byte-identical on regeneration), that the floor renders every page, that the
+edits of the rebuild scenarios are real edits, and that memory is measured.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus
+import run
+
+POSTS = 6
+
+
+def _cli(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(corpus.REPO / "build.py"), "-C", str(site), *args],
+                          capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("corpus") / "c"
+    corpus.generate(out, POSTS, seed=3, log=False)
+    return out
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_catalogs_are_complete_and_check_clean(generated: Path) -> None:
+    site = generated / "site"
+    for po in (site / "locales").glob("*/LC_MESSAGES/*.po"):
+        with po.open("rb") as f:
+            cat = read_po(f)
+        empty = [e.id for e in cat if e.id and not e.string]
+        assert not empty, f"{po}: untranslated {empty[:3]}"
+        assert not [e.id for e in cat if e.id and e.fuzzy], po
+    done = _cli(site, "check")
+    assert done.returncode == 0, done.stderr
+    assert "warning:" not in done.stderr and "error:" not in done.stderr, done.stderr
+
+
+def test_every_post_is_built_translated(generated: Path) -> None:
+    site = generated / "site"
+    assert _cli(site, "build").returncode == 0
+    pages = list((site / "_site" / "ko").glob("*/*/*/*/index.html"))
+    assert len(pages) == POSTS
+    # The pseudo-translation reached the page: Hangul in the article, not the Japanese source.
+    text = pages[0].read_text(encoding="utf-8")
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in text)
+    assert "伝説的なエンジニア" not in text
+
+
+def test_regeneration_is_byte_identical(generated: Path, tmp_path: Path) -> None:
+    again = tmp_path / "c"
+    corpus.generate(again, POSTS, seed=3, log=False)
+    for part in ("site/content", "site/locales", "markdown", "hugo/content"):
+        assert _files(generated / part) == _files(again / part), part
+
+
+def test_partial_leaves_korean_entries_empty_or_fuzzy(tmp_path: Path) -> None:
+    site = corpus.generate(tmp_path / "c", 20, seed=1, partial=True, log=False)
+    empty = fuzzy = total = 0
+    for po in (site / "locales" / "ko" / "LC_MESSAGES").glob("2*.po"):
+        with po.open("rb") as f:
+            cat = read_po(f)
+        entries = [e for e in cat if e.id]
+        total += len(entries)
+        empty += sum(not e.string for e in entries)
+        fuzzy += sum(e.fuzzy for e in entries)
+    assert 0.08 < empty / total < 0.25 and fuzzy > 0
+    assert _cli(site, "check").returncode == 0
+
+
+@pytest.mark.parametrize("msgid", [
+    '[Jim Keller](https://ja.wikipedia.org/wiki/ジム・ケラー){:target="_blank"}という**HW3.0**を開発。',
+    "新しい`FSD v12`では、{{ page.title }}と{% include x.html id=\"a\" %}を使う。",
+    "**下記は重要な内容を抜粋しました。**",
+])
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_pseudo_translation_keeps_protected_spans(msgid: str, lang: str) -> None:
+    out = corpus.pseudo_translate(msgid, lang)
+    for span in corpus._PROTECTED.finditer(msgid):
+        assert span.group(0) in out
+    assert out.count("**") == msgid.count("**")
+    prose = corpus._PROTECTED.sub("", out)
+    assert not any("\u3040" <= ch <= "\u30ff" for ch in prose), out  # no kana left outside URLs
+
+
+def test_floor_renders_every_page(generated: Path, tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(run.FLOOR), str(generated / "markdown"), str(tmp_path / "o")],
+                          capture_output=True, text=True, check=True)
+    assert f"{3 * POSTS} pages" in done.stdout
+    page = next((tmp_path / "o" / "en").glob("*/index.html")).read_text(encoding="utf-8")
+    assert '<a href="https://ja.wikipedia.org/wiki/' in page and 'target="_blank"' in page
+    assert "<iframe" in page
+
+
+def test_po_edit_is_a_real_translation_change(generated: Path, tmp_path: Path) -> None:
+    po = next((generated / "site" / "locales" / "ko" / "LC_MESSAGES").glob("2*.po"))
+    copy = tmp_path / po.name
+    copy.write_bytes(po.read_bytes())
+    run.edit_first_paragraph_msgstr(copy, "benchedit7")
+    with copy.open("rb") as f:
+        cat = read_po(f)
+    changed = [e for e in cat if e.id and str(e.string).startswith("benchedit7 ")]
+    assert len(changed) == 1 and "paragraph" in changed[0].auto_comments
+
+
+def test_measure_reports_the_child_memory() -> None:
+    sample = run.measure([sys.executable, "-c", "b = bytearray(80 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"])
+    assert sample.maxrss_kib >= 80 * 1024
+    assert sample.wall_s > 0 and sample.cpu_s > 0
+
+
+def test_measure_fails_on_a_failing_command() -> None:
+    with pytest.raises(SystemExit):
+        run.measure([sys.executable, "-c", "raise SystemExit(3)"])
