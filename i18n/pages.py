@@ -116,9 +116,10 @@ def plan(model: Model) -> Iterator[PageJob]:
 
 
 def _site(model: Model, lang: Language) -> dict[str, Any]:
-    return {"title": lang.site_title, "base_url": model.config.base_url, "assets": "/assets",
+    href = model.urls.href
+    return {"title": lang.site_title, "base_url": model.config.base_url, "assets": href("/assets"),
             "year": int(model.config.extra.get("copyright_year", 2021)),
-            "feed": f"/{lang.locale.url_segment}/feed.xml", "status": STATUS_PATH}
+            "feed": href(f"/{lang.locale.url_segment}/feed.xml"), "status": href(STATUS_PATH)}
 
 
 def _head(model: Model, locale: SiteLocale, *, title: str, url: str, alternates: list[Alternate],
@@ -132,14 +133,15 @@ def _head(model: Model, locale: SiteLocale, *, title: str, url: str, alternates:
         "og_alternates": [loc.og_locale for loc in model.real_locales
                           if loc != locale and loc.hreflang in published_langs],
         "json_ld": _json_for_script(json_ld) if json_ld else None,
-        "home": model.urls.index_path(locale), "switcher": switcher or [],
+        "home": model.urls.href(model.urls.index_path(locale)), "switcher": switcher or [],
         "feed": model.urls.absolute(f"/{locale.url_segment}/feed.xml"),
     }
 
 
 def _switcher(model: Model, current: SiteLocale, hrefs: dict[SiteLocale, tuple[str, bool]]) -> list[dict[str, Any]]:
     shown = [*model.real_locales, *([current] if current not in model.real_locales else [])]
-    return [{"lang": loc.hreflang, "name": loc.native_name, "href": hrefs[loc][0], "published": hrefs[loc][1],
+    return [{"lang": loc.hreflang, "name": loc.native_name, "href": model.urls.href(hrefs[loc][0]),
+             "published": hrefs[loc][1],
              "current": loc == current} for loc in shown if loc in hrefs]
 
 
@@ -175,9 +177,10 @@ def _post_page(model: Model, info: PostInfo, locale: SiteLocale) -> PageJob:
         "post": {
             "date": info.date, "modified": info.modified, "date_iso": info.date.isoformat(),
             "modified_iso": info.modified.isoformat(), "read_time": info.read_time, "minutes": v.minutes,
-            "categories": [{"name": lang.term("categories", t), "href": _term_path(locale, "categories", t)}
+            "categories": [{"name": lang.term("categories", t), "href": urls.href(_term_path(locale, "categories", t))}
                            for t in info.categories],
-            "tags": [{"name": lang.term("tags", t), "href": _term_path(locale, "tags", t)} for t in info.tags],
+            "tags": [{"name": lang.term("tags", t), "href": urls.href(_term_path(locale, "tags", t))}
+                     for t in info.tags],
             "share": info.share, "related": _related(model, info, locale) if info.related else [],
             "status": v.status,
         },
@@ -195,7 +198,7 @@ def _related(model: Model, info: PostInfo, locale: SiteLocale) -> list[dict[str,
             continue
         ov = model.versions[(other.name, locale.code)]
         if ov.published:
-            out.append({"href": ov.path, "title": ov.title})
+            out.append({"href": model.urls.href(ov.path), "title": ov.title})
             if len(out) == RELATED_POSTS:
                 break
     return out
@@ -206,7 +209,7 @@ def _items(model: Model, locale: SiteLocale, posts: list[PostInfo]) -> list[dict
     for info in posts:
         v = model.versions[(info.name, locale.code)]
         shown = model.config.source_locale if v.status == FALLBACK else locale
-        out.append({"href": v.path, "title": v.title, "description": v.description,
+        out.append({"href": model.urls.href(v.path), "title": v.title, "description": v.description,
                     "excerpt": Markup(v.excerpt_html), "title_lang": v.title_lang,
                     "description_lang": v.description_lang,
                     "date": info.date, "date_iso": info.date.isoformat(), "status": v.status,
@@ -240,8 +243,8 @@ def _paginate(model: Model, locale: SiteLocale, items: list[dict[str, Any]], pat
                           noindex=preview,
                           switcher=_switcher(model, locale, {loc: (path_of(loc, n), True) for loc in model.locales})),
             "listing": {"posts": items[(n - 1) * per:n * per], "page": n, "pages": pages,
-                        "previous": path_of(locale, n - 1) if n > 1 else None,
-                        "next": path_of(locale, n + 1) if n < pages else None, "term": term},
+                        "previous": model.urls.href(path_of(locale, n - 1)) if n > 1 else None,
+                        "next": model.urls.href(path_of(locale, n + 1)) if n < pages else None, "term": term},
         }
         sitemap = None if preview else {"loc": url, "alternates": alternates, "lastmod": None}
         jobs.append(PageJob(path, "index.html", locale.code, context, sitemap=sitemap))
@@ -320,7 +323,8 @@ def _not_found(model: Model, locale: SiteLocale, path: str) -> PageJob:
                       alternates=[], noindex=True,
                       switcher=_switcher(model, locale, {loc: (f"/{loc.url_segment}/404.html", True)
                                                          for loc in model.real_locales})),
-        "choices": [{"lang": loc.hreflang, "name": loc.native_name, "href": model.urls.index_path(loc)}
+        "choices": [{"lang": loc.hreflang, "name": loc.native_name,
+                     "href": model.urls.href(model.urls.index_path(loc))}
                     for loc in model.real_locales],
     }
     return PageJob(path, "404.html", locale.code, context)
@@ -332,12 +336,14 @@ def _chooser(model: Model) -> PageJob:
     lang = model.languages[source.code]
     alternates = urls.alternates({loc: urls.absolute(urls.index_path(loc)) for loc in config.locales},
                                  urls.absolute("/"))
-    chooser = [{"lang": loc.hreflang, "name": loc.native_name, "href": urls.index_path(loc)} for loc in config.locales]
+    chooser = [{"lang": loc.hreflang, "name": loc.native_name, "href": urls.href(urls.index_path(loc))}
+               for loc in config.locales]
     names = {loc.hreflang: model.languages[loc.code].site_title for loc in config.locales}
     titles = " · ".join(dict.fromkeys(names.values()))
     context = {
         "site": _site(model, lang),
-        "page": {**_head(model, source, title=titles, url=urls.absolute("/"), alternates=alternates), "home": "/"},
+        "page": {**_head(model, source, title=titles, url=urls.absolute("/"), alternates=alternates),
+                 "home": urls.href("/")},
         "chooser": chooser,
         "chooser_json": _json_for_script(chooser),
         "site_titles": _first_of_each(names),
@@ -361,7 +367,8 @@ def status_rows(model: Model) -> list[dict[str, Any]]:
         for locale in model.config.target_locales:
             v = model.versions[(info.name, locale.code)]
             rows.append({
-                "post": info.name, "source": info.path, "title": v.title, "href": v.path, "locale": locale.code,
+                "post": info.name, "source": info.path, "title": v.title, "href": model.urls.href(v.path),
+                "locale": locale.code,
                 "translated": v.translated, "fuzzy": v.fuzzy, "untranslated": v.total - v.translated - v.fuzzy,
                 "total": v.total, "ratio": round(v.ratio, 4), "chars_ratio": round(v.chars_ratio, 4),
                 "status": v.status,

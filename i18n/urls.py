@@ -1,6 +1,8 @@
 """The only place that computes URLs: paths, absolute URLs, canonical, hreflang.
 
-One scheme for every language: ``/<lang>/`` + the configured permalink
+Site paths (which name output files) and links differ by ``baseurl`` alone, for
+a site served below a path (``/blog``): :meth:`Urls.href` and :meth:`Urls.absolute`
+add it.  One scheme for every language: ``/<lang>/`` + the configured permalink
 (``/:year/:month/:day/:title/``), so ``/ja/2021/02/22/tesla-ai/`` and
 ``/ko/2021/02/22/tesla-ai/`` are the same post.  ``/`` is the language
 chooser and the ``x-default`` of index pages; a post's ``x-default`` is its
@@ -64,9 +66,13 @@ class Urls:
     def sitemap_path() -> str:
         return "/sitemap.xml"
 
+    def href(self, path: str) -> str:
+        """Link to a site path from a page: ``baseurl`` + path (``/blog/ko/``)."""
+        return self.config.baseurl + path
+
     def absolute(self, path: str) -> str:
-        """Absolute URL of a site path, percent-encoded."""
-        return self.config.base_url + quote(path, safe=URL_SAFE)
+        """Absolute URL of a site path (``baseurl`` included), percent-encoded."""
+        return self.config.base_url + quote(self.config.baseurl + path, safe=URL_SAFE)
 
     def output_file(self, path: str) -> Path:
         """File under ``_site`` that serves ``path``."""

@@ -42,9 +42,10 @@ class _Head(HTMLParser):
 
 
 def _url_to_file(config: SiteConfig, url: str) -> Path | None:
-    if not url.startswith(config.base_url + "/") and url != config.base_url:
+    root = config.base_url + quote(config.baseurl, safe=_URL_SAFE)
+    if not url.startswith(root + "/") and url != root:
         return None
-    path = unquote(url[len(config.base_url):].split("#")[0]) or "/"
+    path = unquote(url[len(root):].split("#")[0]) or "/"
     return config.output_dir / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))
 
 
@@ -57,7 +58,7 @@ def validate_site(config: SiteConfig) -> list[Problem]:
         head = _Head()
         head.feed(path.read_text(encoding="utf-8"))
         rel = "/" + path.relative_to(out).as_posix().removesuffix("index.html")
-        pages[config.base_url + quote(rel, safe=_URL_SAFE)] = head  # as Urls.absolute spells it
+        pages[config.base_url + quote(config.baseurl + rel, safe=_URL_SAFE)] = head  # as Urls.absolute spells it
 
     def problem(url: str, message: str) -> None:
         problems.append(Problem(Location(url), message))
@@ -79,7 +80,7 @@ def validate_site(config: SiteConfig) -> list[Problem]:
         if "x-default" not in alts:
             problem(url, "no x-default hreflang")
         own = [h for h, u in head.alternates if u == url and h != "x-default"]
-        if not own and url != config.base_url + "/":
+        if not own and url != config.base_url + config.baseurl + "/":
             problem(url, "the hreflang set does not reference the page itself")
         if own and head.lang != own[0]:
             problem(url, f'<html lang="{head.lang}"> differs from its own hreflang {own[0]}')

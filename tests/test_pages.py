@@ -276,3 +276,18 @@ def test_sitemap_is_valid_against_the_sitemaps_schema(site: Path) -> None:
     broken = (built / "sitemap.xml").read_bytes().replace(b'hreflang="ko"', b'hreflang="ko_KR"')
     assert not schema.validate(etree.fromstring(broken))
     assert (built / "robots.txt").read_text("utf-8").endswith(f"Sitemap: {BASE}/sitemap.xml\n")
+
+
+def test_a_site_below_a_path_links_everything_below_it(site: Path) -> None:
+    config = site / "site.toml"
+    config.write_text(config.read_text("utf-8") + 'baseurl = "/blog"\n', "utf-8")
+    built = build(site)
+    ko = page(built, POST_PATH.format(lang="ko"))  # output files do not move
+    html = ko.read_text("utf-8")
+    assert f'<link rel="canonical" href="{BASE}/blog/ko/2021/02/22/tesla-ai-jim-keller/">' in html
+    assert '<link rel="stylesheet" href="/blog/assets/style.css">' in html
+    assert 'href="/blog/en/2021/02/22/tesla-ai-jim-keller/" hreflang="en"' in html
+    hrefs = re.findall(r'(?:href|src)="(/[^"]*)"', html + (built / "ko" / "index.html").read_text("utf-8"))
+    assert hrefs and all(h.startswith("/blog/") for h in hrefs), hrefs
+    assert f"<loc>{BASE}/blog/</loc>" in (built / "sitemap.xml").read_text("utf-8")
+    assert validate_site(load_config(site)) == []
