@@ -9,7 +9,8 @@ the same site.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import __version__
@@ -88,7 +89,7 @@ def scan(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> Inputs:
             data = path.read_bytes()
         except OSError:
             data = b"\0unreadable"  # reading it again reports the problem with its location
-        posts.append(PostFile(path.stem, path, digest(code, str(path), data)))
+        posts.append(PostFile(path.stem, path, digest(code, os.path.abspath(path), data)))
     catalogs = {}
     targets = [loc for loc in locales if loc != config.source_locale]
     for post in posts:
@@ -104,7 +105,8 @@ def scan(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> Inputs:
         posts=posts,
         catalogs=catalogs,
         site_catalogs=site_catalogs,
-        config=digest(__version__, code, repr(config), *(loc.code for loc in locales)),
+        config=digest(__version__, code, repr(replace(config, root=config.root.resolve())),
+                      *(loc.code for loc in locales)),
         includes=includes,
         layouts=layouts,
         posts_set=digest(*(p.name for p in posts)),

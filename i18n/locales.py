@@ -61,17 +61,12 @@ class SiteLocale:
     @property
     def og_locale(self) -> str:
         """Open Graph ``language_TERRITORY`` (``ko_KR``), from CLDR likely subtags."""
-        likely = get_global("likely_subtags").get(str(self.babel))
-        territory = self.babel.territory
-        if territory is None and likely:
-            territory = Locale.parse(likely).territory
-        return f"{self.babel.language}_{territory}" if territory else self.babel.language
+        return _og_locale(self.babel)
 
     @property
     def native_name(self) -> str:
         """The language's name in itself (日本語, 한국어, English)."""
-        name = self.babel.get_display_name(self.babel) or self.code
-        return name[:1].upper() + name[1:] if self.babel.language in ("en", "fr", "de", "es") else name
+        return _native_name(self.babel, self.code)
 
     @property
     def direction(self) -> str:
@@ -87,6 +82,22 @@ class SiteLocale:
     def reading_rate(self) -> int:
         """Characters or words (see :attr:`reading_unit`) read per minute."""
         return _CHARS_PER_MINUTE.get(self.babel.language, _WORDS_PER_MINUTE)
+
+
+@cache
+def _native_name(babel: Locale, code: str) -> str:
+    name = babel.get_display_name(babel) or code
+    return name[:1].upper() + name[1:] if babel.language in ("en", "fr", "de", "es") else name
+
+
+@cache
+def _og_locale(babel: Locale) -> str:
+    # Every page's head asks, and CLDR's answer never changes: compute it once per locale.
+    likely = get_global("likely_subtags").get(str(babel))
+    territory = babel.territory
+    if territory is None and likely:
+        territory = Locale.parse(likely).territory
+    return f"{babel.language}_{territory}" if territory else babel.language
 
 
 @cache
