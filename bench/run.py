@@ -112,6 +112,9 @@ def measure(cmd: Sequence[str], cwd: Path | None = None, log: Path | None = None
     """Run ``cmd``; wall time, ``ru_maxrss`` of the child and sampled tree RSS. Fails loudly."""
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
     env = {**os.environ, **FIXED_ENV}
+    # Flush what earlier commands left in the page cache: a tool that syncs its output (syncfs
+    # flushes the whole file system) would otherwise pay for the previous tool's writes.
+    os.sync()
     started = time.perf_counter()
     proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
     peak = [0]
