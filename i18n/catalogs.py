@@ -43,6 +43,7 @@ from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape
 from .errors import Location, PipelineError
 from .files import write_if_changed
 from .locales import SiteLocale
+from .po_syntax import check_po_syntax
 from .segments import Message
 
 PROJECT = "blogl10n"
@@ -106,6 +107,7 @@ def read_catalog(path: Path, root: Path, locale: SiteLocale | None = None) -> Ca
     """Read a PO/POT file; raise :class:`PipelineError` at the offending line."""
     where = Location.of(path, root=root)
     data = _checked_bytes(path.read_bytes(), where, locale)
+    check_po_syntax(data, where)  # msgfmt's grammar: Babel's reader would guess past a broken string
     try:
         data, comments = _take_comments(data)
         cat = PoCatalog(locale=locale.catalog_dir if locale else None, charset="utf-8")

@@ -235,13 +235,20 @@ def _check_catalog(config: SiteConfig, cat: Catalog | None, po_path: Path, targe
     if cat is None:
         return
     path = Location.of(po_path, root=config.root).path
+    from .translate import unsafe_reasons  # the build's gate, which imports this module
+
     for entry in cat:
         if not entry.id or not entry.string or entry.fuzzy or not isinstance(entry.string, str):
             continue
         msgid = str(entry.id)
         origin = origin_of(msgid) or _first_reference(entry.locations)
+        where = Location(path, entry.lineno or 0)
+        # Errors are exactly what the build refuses; warnings are for the reviewer.
+        for reason in unsafe_reasons(msgid, entry.string):
+            yield Problem(where, reason, "error", origin)
         for severity, message in check_entry(msgid, entry.string, target, source, glossary):
-            yield Problem(Location(path, entry.lineno or 0), message, severity, origin)
+            if severity == "warning":
+                yield Problem(where, message, severity, origin)
 
 
 def _first_reference(locations: Sequence[tuple[str, int | None]]) -> Location | None:

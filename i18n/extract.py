@@ -28,6 +28,7 @@ from .catalogs import (
 )
 from .config import SiteConfig
 from .errors import Location, PipelineError, Problems
+from .files import remove_temporary_files
 from .liquid_stage import TRANSLATABLE
 from .project import SITE_DOMAIN, Source, catalog_locales, catalog_path, read_sources, template_path
 from .theme import THEME_DIR
@@ -128,6 +129,7 @@ def update(config: SiteConfig, drop_obsolete: bool = False,
     Every catalog is read (and every problem reported) before any is written,
     so a broken catalog stops the command with all files untouched.
     """
+    remove_temporary_files(config.locales_dir)  # what a killed run left; the command line holds the lock
     problems = Problems()
     templates_dir = config.locales_dir / "templates"
     template_files = sorted(templates_dir.glob("*.pot")) if templates_dir.is_dir() else []

@@ -66,6 +66,20 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
+def remove_temporary_files(folder: Path) -> int:
+    """Delete what a killed :func:`write_if_changed` left under ``folder`` (``.name.XXXX.tmp``).
+
+    Only safe while holding the site lock: another writer's file in progress looks the same.
+    """
+    removed = 0
+    if folder.is_dir():
+        for leftover in folder.rglob(".*.tmp"):
+            if leftover.is_file():
+                leftover.unlink()
+                removed += 1
+    return removed
+
+
 def write_text_if_changed(path: Path, text: str) -> bool:
     """:func:`write_if_changed` for UTF-8 text with ``\\n`` line endings."""
     return write_if_changed(path, text.encode("utf-8"))

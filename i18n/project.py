@@ -17,7 +17,6 @@ from .content import Post, find_posts, read_post
 from .errors import Location, PipelineError, Problems
 from .locales import SiteLocale
 from .paths import SITE_DOMAIN, catalog_file, catalog_locales, catalog_path, template_path
-from .po_syntax import check_po_syntax
 from .segments import Message, Segmented, segment_post
 from .urls import Urls
 
@@ -90,9 +89,7 @@ def _maybe_read(path: Path, config: SiteConfig, locale: SiteLocale, problems: Pr
     if not path.is_file():
         return None
     try:
-        catalog = read_catalog(path, config.root, locale)
-        check_po_syntax(path.read_bytes(), Location.of(path, root=config.root))
-        return catalog
+        return read_catalog(path, config.root, locale)
     except PipelineError as exc:
         problems.add(exc.problem)
         return None

@@ -79,3 +79,14 @@ def test_example_catalogs_have_no_problem(site: Path) -> None:
     result = run_cli(site, "check", "--strict")
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == "check: 0 errors, 0 warnings"
+
+
+@pytest.mark.parametrize("hostile", ["[here](java&#x73;cript:alert(1))", "[here](java\tscript:alert(1))",
+                                     '<iframe src="https://evil.example">'])
+def test_check_refuses_what_the_build_refuses(site: Path, hostile: str) -> None:
+    po = site / "locales" / "en" / "LC_MESSAGES" / f"{POST}.po"
+    line = edit_msgstr(po, "そんな彼が", lambda s: f"{s} {hostile}")
+    check, build = run_cli(site, "check"), run_cli(site, "build")
+    assert check.returncode == build.returncode == 1
+    where = f"locales/en/LC_MESSAGES/{POST}.po:{line}: error: "
+    assert where in check.stderr and where in build.stderr
