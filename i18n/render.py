@@ -36,12 +36,13 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
 @cache
-def _markdown(source_lang: str) -> Markdown:
+def _markdown(source_lang: str, typography: bool) -> Markdown:
+    smarty = [SmartyExtension(smart_angled_quotes=True)] if typography else []
     return Markdown(
         extensions=[
             "attr_list", "tables", "fenced_code", "def_list", "abbr", "md_in_html",
             FootnoteExtension(USE_DEFINITION_ORDER=False),  # numbered by first reference, as kramdown does
-            SmartyExtension(smart_angled_quotes=True),  # kramdown's typographic quotes, dashes, ellipses, « »
+            *smarty,  # kramdown's typographic quotes, dashes, ellipses, « »
             TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="2-4", marker=TOC_MARKER),
             KramdownExtension(source_lang=source_lang),
         ],
@@ -49,9 +50,16 @@ def _markdown(source_lang: str) -> Markdown:
     )
 
 
+# What kramdown's typography turns into curly quotes, dashes, ellipses and « », outside
+# attribute lists and tags.  Without any, the Smarty pass (half of Markdown's time) changes
+# nothing, so a document without them skips it: most Japanese and Korean text.
+_TYPOGRAPHY = re.compile(r"['\"]|--|\.\.\.|<<|>>")
+_NOT_TEXT = re.compile(r"\{:[^{}]*\}|<[A-Za-z/!][^<>]*>")
+
+
 def markdown_to_html(text: str, source_lang: str) -> str:
     """Render one document's Markdown (Liquid already run) to HTML."""
-    md = _markdown(source_lang)
+    md = _markdown(source_lang, _TYPOGRAPHY.search(_NOT_TEXT.sub("", text)) is not None)
     md.reset()
     return md.convert(text)
 
