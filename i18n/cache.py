@@ -87,6 +87,11 @@ class BuildCache:
             write_if_changed(self._path(kind, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
                              durable=False)
 
+    def preload(self, kind: str, values: dict[str, Any]) -> None:
+        """Hold ``values`` (key -> value of ``kind``) in memory for this build: one file read, not one per key."""
+        for key, value in values.items():
+            self._memory[(kind, key)] = value
+
     def mark_used(self, kind: str, key: str) -> None:
         """Keep ``key`` through :meth:`prune` without reading it."""
         self._used.add((kind, key))

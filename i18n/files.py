@@ -5,12 +5,13 @@ a temporary file in the same folder, flushed to disk, then renamed over the
 old one, which POSIX makes atomic.
 
 A whole folder (the built site) is replaced at once by :class:`StagedTree`:
-the new version is assembled beside it, unchanged files hard-linked from the
-old one, then the two folders are swapped by one ``renameat2(RENAME_EXCHANGE)``
-call (Linux).  A reader, a web server or a crash sees the old site or the new
-one, never a mix.  Where that call is missing (other systems, some file
-systems), two renames do the swap, leaving a moment without the folder.  A
-build that changes nothing touches nothing.
+the new version is assembled in a spare folder beside it (the previous
+version, brought up to date by the files that changed since; unchanged files
+are hard links shared by both), then the two folders are swapped by one
+``renameat2(RENAME_EXCHANGE)`` call (Linux).  A reader, a web server or a
+crash sees the old site or the new one, never a mix.  Where that call is
+missing (other systems, some file systems), renames do the swap, leaving a
+moment without the folder.  A build that changes nothing touches nothing.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import errno
+import json
 import os
 import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 
 def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
@@ -154,86 +157,153 @@ def _link_tree(source: Path, dest: Path) -> None:
 
 
 class StagedTree:
-    """A new version of the folder ``target``, published at once.
+    """A new version of the folder ``target``, published at once, at the cost of what changed.
 
-    :meth:`write` puts a file of the new version in place, in a staging
-    folder beside ``target`` made at the first file that differs (the old
-    files hard-linked in, so unchanged files keep their inode and time);
-    :meth:`publish` drops the files the new version does not keep and swaps
-    the staging folder in.  Leaving the ``with`` block without publishing
-    (an error) discards the staging folder: ``target`` is never touched.
-    One writer at a time: the command line holds the site lock
-    (:mod:`i18n.lock`); a staging folder left by a killed run is removed.
+    Two versions of the site live side by side: ``target`` (what readers see)
+    and a hidden spare, ``.<target>.previous``, holding the version before it;
+    unchanged files are hard links shared by both.  :meth:`write` brings the
+    spare up to the live version (the files the last publish changed) and puts
+    the new file there; :meth:`publish` drops the files the new version does
+    not keep, flushes, and swaps the two folders in one
+    ``renameat2(RENAME_EXCHANGE)`` call.  So a rebuild that changes a few
+    pages touches a few files, not the whole tree.  A state file beside them
+    says which files the spare lacks; when it cannot be trusted (first run,
+    or a run killed while preparing the spare) the spare is rebuilt from the
+    live folder with hard links.  Leaving the ``with`` block without
+    publishing (an error) leaves ``target`` untouched.  One writer at a
+    time: the command line holds the site lock (:mod:`i18n.lock`).
     """
 
     def __init__(self, target: Path):
         self.target = target.resolve() if target.is_symlink() else target
-        self.staging: Path | None = None
+        self.spare = self.target.with_name(f".{self.target.name}.previous")
+        self.state_file = self.target.with_name(f".{self.target.name}.state")
         self.written: set[str] = set()
         """Relative paths written with new bytes."""
-        self._prefix = f".{self.target.name}.staging-"
+        self._ready = False
 
     def __enter__(self) -> StagedTree:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            self.staging = None
+        pass  # an unpublished spare stays marked as not in sync; the next run rebuilds it
 
     def write(self, rel: str, data: bytes) -> bool:
         """Make ``rel`` hold ``data`` in the new version; True when that differs from the old one."""
         with contextlib.suppress(OSError):
             if (self.target / rel).read_bytes() == data:
                 return False
-        path = self._staged() / rel
-        _make_room(path, self._staged())
-        path.write_bytes(data)  # a new inode: the old file may be a hard link into the live site
+        path = self._prepared() / rel
+        _make_room(path, self.spare)
+        path.write_bytes(data)  # a new inode: the old file is a hard link shared with the live site
         self.written.add(rel)
         return True
 
-    def publish(self, keep: Iterable[str]) -> int:
-        """Make the new version live: the files written or in ``keep``; return how many old files went."""
+    def publish(self, keep: Iterable[str], previous: Iterable[str] | None = None) -> int:
+        """Make the new version live: the files written or in ``keep``; return how many old files went.
+
+        ``previous``: the files of the live version, when the caller knows them (else the
+        folder is walked, and a file put there by hand goes too).
+        """
         wanted = set(keep) | self.written
-        stale = sorted(_files_under(self.target) - wanted) if self.target.is_dir() else []
-        if self.staging is None and not stale:
+        if not self.target.is_dir():
+            stale = []
+        else:
+            old = set(previous) if previous is not None else _files_under(self.target)
+            stale = sorted(rel for rel in old - wanted if os.path.lexists(self.target / rel))
+        if not self._ready and not stale:
             return 0  # nothing changed: no copy, no swap
-        staging = self._staged()
+        spare = self._prepared()
         for rel in stale:
-            path = staging / rel
+            path = spare / rel
             if path.is_symlink() or path.is_file():  # else a folder of the new version took its place
                 path.unlink()
-        _prune_empty(staging)
-        _sync_tree(staging)
-        self._swap(staging)
+            _remove_empty_parents(path.parent, spare)
+        _sync_tree(spare)
+        self._swap()
+        self._save_state(changed=sorted(self.written | set(stale)))
         return len(stale)
 
-    def _staged(self) -> Path:
-        if self.staging is None:
-            parent = self.target.parent
-            parent.mkdir(parents=True, exist_ok=True)
-            for leftover in parent.glob(self._prefix + "*"):
-                shutil.rmtree(leftover, ignore_errors=True)
-            self.staging = Path(tempfile.mkdtemp(prefix=self._prefix, dir=parent))
-            if self.target.is_dir():
-                _link_tree(self.target, self.staging)
-        return self.staging
+    # -- the spare ----------------------------------------------------------------------------
 
-    def _swap(self, staging: Path) -> None:
-        if not self.target.exists():
-            os.rename(staging, self.target)
-        elif exchange(staging, self.target):
-            pass  # ``staging`` now names the old version
+    def _prepared(self) -> Path:
+        """The spare, holding the live version, ready for the new version's files."""
+        if self._ready:
+            return self.spare
+        state = self._load_state()
+        self._save_state(changed=None)  # from here the spare may be half done: distrust it if we die
+        for leftover in self.target.parent.glob(f".{self.target.name}.staging-*"):
+            shutil.rmtree(leftover, ignore_errors=True)  # from an earlier version of this tool
+        if not self.target.is_dir():
+            shutil.rmtree(self.spare, ignore_errors=True)
+            self.spare.mkdir(parents=True)
+        elif state is not None and state.get("changed") is not None and self.spare.is_dir() \
+                and state.get("live") == _identity(self.target) and state.get("spare") == _identity(self.spare):
+            for rel in state["changed"]:
+                _copy_over(self.target / rel, self.spare / rel, self.spare)
         else:
+            shutil.rmtree(self.spare, ignore_errors=True)
+            self.spare.mkdir(parents=True)
+            _link_tree(self.target, self.spare)
+        self._ready = True
+        return self.spare
+
+    def _swap(self) -> None:
+        if not self.target.exists():
+            os.rename(self.spare, self.target)
+        elif not exchange(self.spare, self.target):
             # Two renames: for a moment there is no ``target``.
-            old = staging.with_name(staging.name + "-old")
+            old = self.spare.with_name(self.spare.name + "-old")
             os.rename(self.target, old)
-            os.rename(staging, self.target)
-            staging = old
-        self.staging = None
+            os.rename(self.spare, self.target)
+            os.rename(old, self.spare)
+        self._ready = False
         _fsync_dir(self.target.parent)
-        shutil.rmtree(staging, ignore_errors=True)
+
+    def _load_state(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.state_file.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _save_state(self, changed: list[str] | None) -> None:
+        """Record which files the spare lacks (``None``: unknown, rebuild it next time)."""
+        state = {"live": _identity(self.target), "spare": _identity(self.spare), "changed": changed}
+        write_if_changed(self.state_file, json.dumps(state, sort_keys=True).encode())
+
+
+def _identity(folder: Path) -> list[int] | None:
+    """Device and inode of ``folder``: which of the two folders a name points at."""
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return [st.st_dev, st.st_ino]
+
+
+def _copy_over(source: Path, dest: Path, root: Path) -> None:
+    """Make ``dest`` what ``source`` is (a hard link to it), or absent when ``source`` is."""
+    if source.is_file() and not source.is_symlink():
+        _make_room(dest, root)
+        try:
+            os.link(source, dest)
+        except OSError:
+            shutil.copy2(source, dest)
+    else:
+        if dest.is_symlink() or dest.is_file():
+            dest.unlink()
+        _remove_empty_parents(dest.parent, root)
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()  # only succeeds when empty
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _make_room(path: Path, root: Path) -> None:
@@ -248,10 +318,3 @@ def _make_room(path: Path, root: Path) -> None:
     else:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
-
-
-def _prune_empty(folder: Path) -> None:
-    for parent, _dirs, _files in sorted(os.walk(folder), key=lambda w: w[0], reverse=True):
-        if Path(parent) != folder:
-            with contextlib.suppress(OSError):
-                os.rmdir(parent)  # only succeeds when empty

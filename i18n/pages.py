@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,19 +50,32 @@ class PageJob:
     template: str
     locale: str
     """Code of the language whose interface renders it."""
-    context: dict[str, Any]
+    context: dict[str, Any] | None
+    """What the layout renders; None until :meth:`materialize` when ``make`` builds it."""
     article_key: str = ""
     """Cache key of the article HTML to insert as ``post.html`` (post pages)."""
     feed_articles: list[str] = field(default_factory=list)
     """Cache keys of the articles a feed embeds."""
     sitemap: dict[str, Any] | None = None
     """This page's sitemap entry, when it is indexed."""
+    depends: str = ""
+    """When set: a description of every input of the context, so the key needs no context."""
+    make: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    """Builds the context of a page planned with ``depends``, if it has to be rendered."""
 
     def key(self, salt: str) -> str:
         """Hash of everything the rendered page depends on (``salt``: layouts, UI catalog, config)."""
         # repr, not pickle: pickle's bytes depend on which equal objects are shared.
         return digest(salt, self.path, self.template, self.locale, self.article_key, *self.feed_articles,
-                      repr(self.context))
+                      self.depends or repr(self.context))
+
+    def materialize(self) -> dict[str, Any]:
+        """The context, built now if it was deferred (a job goes to a worker without ``make``)."""
+        if self.context is None:
+            assert self.make is not None
+            self.context = self.make()
+        self.make = None
+        return self.context
 
 
 @dataclass
@@ -77,6 +91,14 @@ class Model:
     languages: dict[str, Language]
     locales: tuple[SiteLocale, ...]
     """Languages built: the site's, plus the pseudo-locale in a preview build."""
+
+    @cached_property
+    def _by_name(self) -> dict[str, PostInfo]:
+        return {info.name: info for info in self.posts}
+
+    def info_of(self, name: str) -> PostInfo | None:
+        """The post named ``name``, if the site has it."""
+        return self._by_name.get(name)
 
     @property
     def real_locales(self) -> tuple[SiteLocale, ...]:
@@ -146,14 +168,31 @@ def _switcher(model: Model, current: SiteLocale, hrefs: dict[SiteLocale, tuple[s
 
 
 def _post_page(model: Model, info: PostInfo, locale: SiteLocale) -> PageJob:
-    config, urls = model.config, model.urls
+    """A post's page; its context is built only if its inputs changed since the last build."""
+    urls = model.urls
     v = model.versions[(info.name, locale.code)]
-    lang = model.languages[locale.code]
     url = urls.absolute(v.path)
-    source_url = urls.absolute(urls.post_path(info, config.source_locale))
+    source_url = urls.absolute(urls.post_path(info, model.config.source_locale))
     versions = {loc: model.versions[(info.name, loc.code)] for loc in model.real_locales}
     published = {loc: urls.absolute(o.path) for loc, o in versions.items() if o.published}
     alternates = urls.alternates(published, source_url) if v.published else []
+    related = _related(model, info, locale) if info.related else []
+    sitemap = ({"loc": url, "alternates": alternates, "lastmod": info.modified.date().isoformat()}
+               if v.published else None)
+    # Everything the context below is made of, beside what the key's salt covers (layouts,
+    # this language's site.po, the configuration and the set of languages).
+    depends = repr((info, v, sorted((loc.code, o.path, o.status) for loc, o in versions.items()), related))
+    return PageJob(v.path, "post.html", locale.code, None, article_key=v.article_key, sitemap=sitemap,
+                   depends=depends, make=lambda: _post_context(model, info, locale, v, versions, related,
+                                                              (url, source_url), published, alternates))
+
+
+def _post_context(model: Model, info: PostInfo, locale: SiteLocale, v: Version,
+                  versions: dict[SiteLocale, Version], related: list[dict[str, str]], urls_: tuple[str, str],
+                  published: dict[SiteLocale, str], alternates: list[Alternate]) -> dict[str, Any]:
+    config, urls = model.config, model.urls
+    lang = model.languages[locale.code]
+    url, source_url = urls_
     json_ld: dict[str, Any] = {
         "@context": "https://schema.org", "@type": "BlogPosting", "headline": v.title,
         "description": v.description, "inLanguage": locale.hreflang,
@@ -181,13 +220,11 @@ def _post_page(model: Model, info: PostInfo, locale: SiteLocale) -> PageJob:
                            for t in info.categories],
             "tags": [{"name": lang.term("tags", t), "href": urls.href(_term_path(locale, "tags", t))}
                      for t in info.tags],
-            "share": info.share, "related": _related(model, info, locale) if info.related else [],
+            "share": info.share, "related": related,
             "status": v.status,
         },
     }
-    sitemap = ({"loc": url, "alternates": alternates, "lastmod": info.modified.date().isoformat()}
-               if v.published else None)
-    return PageJob(v.path, "post.html", locale.code, context, article_key=v.article_key, sitemap=sitemap)
+    return context
 
 
 def _related(model: Model, info: PostInfo, locale: SiteLocale) -> list[dict[str, str]]:

@@ -99,11 +99,20 @@ def reading_minutes(html: str, locale: SiteLocale) -> int:
 
 
 def make_jinja(locale: SiteLocale, translations: gettext.NullTranslations,
-               layouts_dir: Path | None = None) -> jinja2.Environment:
-    """Jinja2 environment for one language: site layouts first, then the theme."""
+               layouts_dir: Path | None = None, compiled_dir: Path | None = None) -> jinja2.Environment:
+    """Jinja2 environment for one language: site layouts first, then the theme.
+
+    ``compiled_dir`` keeps compiled templates between runs (Jinja2's bytecode
+    cache, keyed by each template's source, so an edited layout is recompiled).
+    """
     search = [str(layouts_dir)] if layouts_dir and layouts_dir.is_dir() else []
+    bytecode = None
+    if compiled_dir is not None:
+        compiled_dir.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(compiled_dir))
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*search, str(THEME_DIR / "templates")]),
+        bytecode_cache=bytecode,
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,

@@ -96,10 +96,15 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
                          statuses={k: v.status for k, v in versions.items() if k[1] != PSEUDO_CODE})
     with StagedTree(config.output_dir) as tree:  # the old site stays whole until the new one is
         new_manifest = _render_pages(model, inputs, cache, manifest, jobs, report, tree)
-        outputs = set(new_manifest) | _write_assets(config, report, tree)
-        report.removed = tree.publish(outputs)
-    report.pages = len(outputs)
+        new_manifest.update(_write_assets(config, report, tree))
+        # What the last build wrote is what may have to go (no walk of the output); without
+        # a manifest, the output folder is walked and anything this build does not make goes.
+        report.removed = tree.publish(new_manifest, previous=manifest or None)
+    report.pages = len(new_manifest)
     cache.put("state", "manifest", new_manifest)
+    # The small results every build reads back, in one file (thousands of reads otherwise).
+    infos = {f.key: model.info_of(f.name) for f in inputs.posts if model.info_of(f.name) is not None}
+    cache.put("state", "index", {"info": infos, "version": {v.article_key: v for v in versions.values()}})
     cache.put("state", "last-build", (state_key, report.pages))
     for key in {v.article_key for v in versions.values()}:
         cache.mark_used("article", key)
@@ -108,6 +113,7 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
         cache.mark_used("source", file.key)
         cache.mark_used("info", file.key)
     cache.mark_used("state", "manifest")
+    cache.mark_used("state", "index")
     cache.mark_used("state", "last-build")
     cache.prune(("source", "info", "article", "version", "state"))
     return report
@@ -125,6 +131,10 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     jobs = max(1, jobs or os.cpu_count() or 1)
     locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
     inputs = inputs or scan(config, locales)
+    index = cache.get("state", "index")
+    if isinstance(index, dict):
+        for kind in ("info", "version"):
+            cache.preload(kind, index.get(kind) or {})
     problems = Problems()
     infos = _read_infos(config, inputs, cache, jobs, problems)
     problems.raise_if_errors()
@@ -231,12 +241,12 @@ def _jekyll(config: SiteConfig, urls: Urls, locale: SiteLocale, infos: dict[str,
     from .liquid_stage import JekyllSite
 
     post_paths, source_paths = {}, {}
+    content = config.content_dir.relative_to(config.root).as_posix() + "/"  # info.path is root-relative
     for info in infos.values():
         path = urls.post_path(info, locale)
         post_paths[info.name] = path
-        full = config.root / info.path
-        if full.is_relative_to(config.content_dir):
-            source_paths[full.relative_to(config.content_dir).as_posix()] = path
+        if info.path.startswith(content):
+            source_paths[info.path[len(content):]] = path
     return JekyllSite(url=config.base_url, baseurl=config.baseurl, post_paths=post_paths, source_paths=source_paths)
 
 
@@ -296,7 +306,7 @@ def _render_job(job: PageJob) -> bytes:
 
     languages: dict[str, Language] = _STATE["languages"]
     cache: BuildCache = _STATE["cache"]
-    context = job.context
+    context = job.materialize()
     if job.article_key:
         from markupsafe import Markup
 
@@ -317,17 +327,18 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     salts = {code: digest(inputs.layouts, inputs.site_catalogs.get(code, ""), inputs.config)
              for code in model.languages}
     urls = model.urls
-    out_dir = model.config.output_dir
+    out_dir = str(model.config.output_dir)
     new_manifest: dict[str, str] = {}
     _STATE.update(languages=model.languages, cache=cache)
     with _Workers(jobs) as workers:
         for batch in _batches(plan(model), BATCH):
             todo = []
             for job in batch:
-                rel = urls.output_file(job.path).relative_to(out_dir).as_posix()
+                rel = urls.output_rel(job.path)
                 key = job.key(salts[job.locale])
                 new_manifest[rel] = key
-                if manifest.get(rel) != key or not (out_dir / rel).is_file():
+                if manifest.get(rel) != key or not os.path.isfile(os.path.join(out_dir, rel)):
+                    job.materialize()
                     todo.append((rel, job))
             for (rel, _job), data in zip(todo, workers.map(_render_job, [j for _, j in todo]), strict=True):
                 report.rendered += 1
@@ -336,13 +347,15 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     return new_manifest
 
 
-def _write_assets(config: SiteConfig, report: BuildReport, tree: StagedTree) -> set[str]:
-    written = set()
+def _write_assets(config: SiteConfig, report: BuildReport, tree: StagedTree) -> dict[str, str]:
+    """Copy the theme's assets; return their manifest entries (path -> hash of the bytes)."""
+    written = {}
     for asset in sorted((THEME_DIR / "static").iterdir()):
         rel = f"assets/{asset.name}"
-        if tree.write(rel, asset.read_bytes()):
+        data = asset.read_bytes()
+        if tree.write(rel, data):
             report.written += 1
-        written.add(rel)
+        written[rel] = digest(data)
     return written
 
 

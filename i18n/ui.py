@@ -14,6 +14,7 @@ from typing import Any
 
 from babel.messages.catalog import Catalog
 
+from .cache import CACHE_DIR
 from .catalogs import translations_of, usable_translation
 from .config import SiteConfig
 from .extract import TAXONOMY_CONTEXT
@@ -38,7 +39,8 @@ class Language:
 
     @cached_property
     def jinja(self) -> Any:
-        return make_jinja(self.locale, self.translations, self.config.root / "layouts")
+        return make_jinja(self.locale, self.translations, self.config.root / "layouts",
+                          self.config.root / CACHE_DIR / "jinja")
 
     @cached_property
     def liquid(self) -> Any:

@@ -76,10 +76,13 @@ class Urls:
 
     def output_file(self, path: str) -> Path:
         """File under ``_site`` that serves ``path``."""
+        return self.config.output_dir / self.output_rel(path)
+
+    @staticmethod
+    def output_rel(path: str) -> str:
+        """:meth:`output_file` relative to ``_site``, as a POSIX string."""
         rel = path.lstrip("/")
-        if not rel or rel.endswith("/"):
-            rel += "index.html"
-        return self.config.output_dir / rel
+        return rel + "index.html" if not rel or rel.endswith("/") else rel
 
     @staticmethod
     def alternates(versions: dict[SiteLocale, str], default: str) -> list[Alternate]:
