@@ -17,6 +17,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract as babel_extract
 
+from .cache import BuildCache, digest
 from .catalogs import (
     add_entry,
     build_date,
@@ -29,6 +30,7 @@ from .catalogs import (
 from .config import SiteConfig
 from .errors import Location, PipelineError, Problems
 from .files import remove_temporary_files
+from .inputs import code_digest
 from .liquid_stage import TRANSLATABLE
 from .project import SITE_DOMAIN, Source, catalog_locales, catalog_path, read_sources, template_path
 from .theme import THEME_DIR
@@ -127,7 +129,10 @@ def update(config: SiteConfig, drop_obsolete: bool = False,
     ``progress(done, total)`` is called after each catalog is merged and written.
 
     Every catalog is read (and every problem reported) before any is written,
-    so a broken catalog stops the command with all files untouched.
+    so a broken catalog stops the command with all files untouched.  A catalog
+    whose bytes and template are those an earlier ``update`` left, and which
+    has no empty entry (nothing the rest of the site could fill), is not read
+    again: merging would give the same bytes (see :func:`_settled`).
     """
     remove_temporary_files(config.locales_dir)  # what a killed run left; the command line holds the lock
     problems = Problems()
@@ -136,38 +141,86 @@ def update(config: SiteConfig, drop_obsolete: bool = False,
     if not template_files:
         raise PipelineError(Location.of(templates_dir, root=config.root),
                             "no templates; run 'extract' first")
-    templates: dict[str, Catalog] = {}
-    for path in template_files:
-        try:
-            templates[path.stem] = read_catalog(path, config.root)
-        except PipelineError as exc:
-            problems.add(exc.problem)
+    cache = BuildCache(config.root)
+    salt = digest("update", code_digest(), str(drop_obsolete))
+    template_bytes = {path.stem: path.read_bytes() for path in template_files}
+    settled: dict[tuple[str, str], list[tuple[str, str | None, str]]] = {}
+    """(locale, domain) -> translations of a catalog that needs no merge."""
     existing: dict[tuple[str, str], Catalog | None] = {}
     for locale in config.locales:
-        for domain in templates:
+        for domain, pot in template_bytes.items():
             if locale not in catalog_locales(config, domain):
                 continue
             path = catalog_path(config, locale, domain)
+            data = path.read_bytes() if path.is_file() else None
+            known = cache.get("update", digest(salt, locale.code, pot, data)) if data is not None else None
+            if isinstance(known, list):
+                settled[(locale.code, domain)] = known
+                continue
             try:
-                existing[(locale.code, domain)] = read_catalog(path, config.root, locale) if path.is_file() else None
+                existing[(locale.code, domain)] = read_catalog(path, config.root, locale) if data is not None else None
+            except PipelineError as exc:
+                problems.add(exc.problem)
+    templates: dict[str, Catalog] = {}
+    for path in template_files:
+        if any(domain == path.stem for _, domain in existing):
+            try:
+                templates[path.stem] = read_catalog(path, config.root)
             except PipelineError as exc:
                 problems.add(exc.problem)
     problems.raise_if_errors()
 
     date = build_date()
-    report = Report()
+    report = Report(unchanged=len(settled))
+    total = len(settled) + len(existing)
     for locale in config.locales:
-        memory = translation_memory(c for (code, _), c in existing.items() if code == locale.code and c)
-        for domain, template in templates.items():
+        memory = _memory(locale.code, template_bytes, existing, settled)
+        for domain in template_bytes:
             if (locale.code, domain) not in existing:
                 continue
-            po = update_catalog(existing[(locale.code, domain)], template, locale, date, memory,
+            po = update_catalog(existing[(locale.code, domain)], templates[domain], locale, date, memory,
                                 drop_obsolete=drop_obsolete)
             path = catalog_path(config, locale, domain)
             if write_catalog(path, po, prose=domain != SITE_DOMAIN):
                 report.written.append(path)
             else:
                 report.unchanged += 1
+            pairs = _settled(po)
+            if pairs is not None:
+                cache.put("update", digest(salt, locale.code, template_bytes[domain], path.read_bytes()), pairs)
             if progress is not None:
-                progress(len(report.written) + report.unchanged, len(existing))
+                progress(len(report.written) + report.unchanged, total)
+    cache.prune(("update",))  # entries of catalogs as they no longer are
     return report
+
+
+def _memory(code: str, domains: dict[str, bytes], existing: dict[tuple[str, str], Catalog | None],
+            settled: dict[tuple[str, str], list[tuple[str, str | None, str]]]) -> dict[tuple[str, str | None], str]:
+    """The locale's translation memory, in domain order, whether each catalog was read or settled."""
+    memory: dict[tuple[str, str | None], str] = {}
+    for domain in domains:
+        if (code, domain) in settled:
+            for msgid, context, string in settled[(code, domain)]:
+                memory.setdefault((msgid, context), string)
+        elif existing.get((code, domain)) is not None:
+            for key, string in translation_memory([existing[(code, domain)]]).items():  # type: ignore[list-item]
+                memory.setdefault(key, string)
+    return memory
+
+
+def _settled(po: Catalog) -> list[tuple[str, str | None, str]] | None:
+    """The translations of ``po`` if merging it again with the same template would change nothing.
+
+    That holds when it has no entry with an empty msgstr: the translation memory
+    only fills empty entries, and a merge of a merged catalog is the same catalog.
+    """
+    pairs = []
+    for entry in po:
+        if not entry.id:
+            continue
+        strings = entry.string if isinstance(entry.string, tuple | list) else (entry.string,)
+        if not all(strings):
+            return None
+        if isinstance(entry.id, str) and not entry.fuzzy:
+            pairs.append((entry.id, entry.context, str(entry.string)))
+    return pairs

@@ -66,7 +66,7 @@ def _file_key(path: Path) -> str:
         return ""
 
 
-def _code() -> str:
+def code_digest() -> str:
     """This package's code and the versions of the libraries that shape the output."""
     from importlib.metadata import PackageNotFoundError, version
 
@@ -82,7 +82,7 @@ def _code() -> str:
 
 def scan(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> Inputs:
     """Read and hash every input of ``config`` for a build in ``locales``."""
-    code = _code()  # a changed class or rule never meets a result cached by older code
+    code = code_digest()  # a changed class or rule never meets a result cached by older code
     posts = []
     for path in find_posts(config.posts_dir):
         try:

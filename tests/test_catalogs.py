@@ -191,3 +191,22 @@ def test_previous_msgid_is_read_for_entries_with_context_and_escapes(tmp_path: P
     again = read_catalog(path, tmp_path).get("新しい", "c")
     assert again is not None and again.previous_id == ['A（Jim Keller）：古い "q"']
     assert '#| msgid "A（Jim Keller）：古い \\"q\\""\nmsgctxt "c"' in path.read_text("utf-8")
+
+
+def test_update_reusing_settled_catalogs_equals_a_full_update(site: Path, tmp_path: Path) -> None:
+    import shutil
+
+    assert run_cli(site, "extract").returncode == 0
+    assert run_cli(site, "update").returncode == 0  # the example's catalogs are now settled in .cache/
+    (site / "content" / "_posts" / "2021-03-01-more.md").write_text(
+        "---\ntitle: 続報\n---\n\n**下記は重要な内容を抜粋しました。**\n", "utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    cold = tmp_path / "cold"
+    shutil.copytree(site, cold, ignore=shutil.ignore_patterns(".cache"))
+    assert run_cli(site, "update").returncode == 0
+    assert run_cli(cold, "update").returncode == 0
+    assert snapshot(site / "locales") == snapshot(cold / "locales")
+    # The new post's block was filled from the example's translation, read from the cache.
+    with po(site, "ko", "2021-03-01-more").open("rb") as f:
+        filled = {m.id: m.string for m in read_po(f) if m.id}
+    assert filled["**下記は重要な内容を抜粋しました。**"] == "**아래는 중요한 내용을 발췌한 것입니다.**"
