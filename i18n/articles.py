@@ -63,7 +63,7 @@ def read_source(file: PostFile, root: Path, cache: BuildCache) -> Source:
         post = read_post(file.path, root)
         front, body = segment_post(post)
         source = Source(post, front, body)
-        cache.put("source", file.key, source)
+        cache.put("source", file.key, source, disk=False)  # parsing again costs what reading a pickle does
     assert isinstance(source, Source)
     return source
 
@@ -90,7 +90,7 @@ def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale) -> V
     """``file`` in ``locale`` (cached): its :class:`Version`; the HTML goes to the cache."""
     key = ctx.key(file, locale)
     cached = ctx.cache.get("version", key)
-    if isinstance(cached, Version):
+    if isinstance(cached, Version) and ctx.cache.has("article", key):
         ctx.cache.mark_used("article", key)
         return cached
     config = ctx.config
@@ -115,7 +115,7 @@ def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale) -> V
         left=tuple(Left(m.location.line, m.msgid, _state(catalog, m.msgid)) for m in lp.missing),
     )
     ctx.cache.put("article", key, html)
-    ctx.cache.put("version", key, version)
+    ctx.cache.put("version", key, version, disk=False)  # saved with the build's index
     return version
 
 

@@ -77,15 +77,23 @@ class BuildCache:
             self._memory[(kind, key)] = value
         return value
 
-    def put(self, kind: str, key: str, value: Any) -> None:
-        """Store ``value`` for ``key`` (atomically on disk)."""
+    def put(self, kind: str, key: str, value: Any, *, disk: bool = True) -> None:
+        """Store ``value`` for ``key``: on disk (atomically) unless ``disk`` is False, in memory if kept there.
+
+        Small results that a build saves all together (:meth:`preload` reads them back)
+        are put with ``disk=False``: one file each would cost more than it saves.
+        """
         self._used.add((kind, key))
         if self.in_memory:
             self._memory[(kind, key)] = value
-        if self.persistent:
+        if self.persistent and disk:
             # Not flushed to disk: an entry lost in a power cut is recomputed (a torn one fails to unpickle).
             write_if_changed(self._path(kind, key), pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL),
                              durable=False)
+
+    def has(self, kind: str, key: str) -> bool:
+        """True when a value for ``key`` is stored (without reading it)."""
+        return (kind, key) in self._memory or (self.persistent and self._path(kind, key).is_file())
 
     def preload(self, kind: str, values: dict[str, Any]) -> None:
         """Hold ``values`` (key -> value of ``kind``) in memory for this build: one file read, not one per key."""

@@ -181,6 +181,7 @@ class StagedTree:
         self.written: set[str] = set()
         """Relative paths written with new bytes."""
         self._ready = False
+        self._folders: set[Path] = set()
 
     def __enter__(self) -> StagedTree:
         return self
@@ -195,7 +196,16 @@ class StagedTree:
             if (self.target / rel).read_bytes() == data:
                 return False
         path = self._prepared() / rel
-        _make_room(path, self.spare)
+        if path.parent in self._folders:  # known to be a folder of the spare: just clear the file
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:  # a folder where the new version has a file
+                _make_room(path, self.spare)
+        else:
+            _make_room(path, self.spare)
+            self._folders.update(path.parents)
         path.write_bytes(data)  # a new inode: the old file is a hard link shared with the live site
         self.written.add(rel)
         return True
@@ -259,6 +269,7 @@ class StagedTree:
             os.rename(self.spare, self.target)
             os.rename(old, self.spare)
         self._ready = False
+        self._folders.clear()
         _fsync_dir(self.target.parent)
 
     def _load_state(self) -> dict[str, Any] | None:

@@ -102,9 +102,7 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
         report.removed = tree.publish(new_manifest, previous=manifest or None)
     report.pages = len(new_manifest)
     cache.put("state", "manifest", new_manifest)
-    # The small results every build reads back, in one file (thousands of reads otherwise).
-    infos = {f.key: model.info_of(f.name) for f in inputs.posts if model.info_of(f.name) is not None}
-    cache.put("state", "index", {"info": infos, "version": {v.article_key: v for v in versions.values()}})
+    _save_index(cache, inputs, {i.name: i for i in model.posts}, versions)
     cache.put("state", "last-build", (state_key, report.pages))
     for key in {v.article_key for v in versions.values()}:
         cache.mark_used("article", key)
@@ -142,9 +140,18 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     problems.raise_if_errors()
     ctx = ArticleContext(config, inputs, cache, languages, infos)
     versions = _render_articles(ctx, [f for f in inputs.posts if f.name in infos], locales, jobs, problems, progress)
+    if problems.errors:
+        _save_index(cache, inputs, infos, versions)  # what did render is not redone once the error is fixed
     problems.raise_if_errors()
     return Model(config, Urls(config), sorted(infos.values(), key=lambda i: i.sort_key, reverse=True),
                  versions, languages, locales)
+
+
+def _save_index(cache: BuildCache, inputs: Inputs, infos: dict[str, PostInfo],
+                versions: dict[tuple[str, str], Version]) -> None:
+    """The small per-post results (infos, versions) every build reads back, in one cache file."""
+    by_key = {f.key: infos[f.name] for f in inputs.posts if f.name in infos}
+    cache.put("state", "index", {"info": by_key, "version": {v.article_key: v for v in versions.values()}})
 
 
 def _intact(output_dir: Path, manifest: dict[str, str]) -> bool:
@@ -165,7 +172,7 @@ def _info_task(file: PostFile) -> PostInfo | Problem:
         info = post_info(read_source(file, config.root, cache).post)
     except PipelineError as exc:
         return exc.problem
-    cache.put("info", file.key, info)
+    cache.put("info", file.key, info, disk=False)  # saved with the build's index
     return info
 
 
@@ -276,8 +283,9 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
     for file in files:
         todo = []
         for locale in locales:
-            cached = ctx.cache.get("version", ctx.key(file, locale))
-            if isinstance(cached, Version):
+            key = ctx.key(file, locale)
+            cached = ctx.cache.get("version", key)
+            if isinstance(cached, Version) and ctx.cache.has("article", key):
                 versions[(file.name, locale.code)] = cached
             else:
                 todo.append(locale)
