@@ -144,7 +144,8 @@ def overlay(problems: list[Problem]) -> str:
         'font:15px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left">'
         f'<p style="margin:0 0 1rem;color:#ff8a80;font-weight:bold">Build failed: {count} '
         f"error{'' if count == 1 else 's'}. Fix and save; this page reloads by itself.</p>"
-        f'<pre style="margin:0;white-space:pre-wrap">{items}</pre></div>'
+        f'<pre style="margin:0;padding:0;white-space:pre-wrap;background:none;color:#f5f5f5;font-size:.95rem">'
+        f"{items}</pre></div>"
     )
 
 

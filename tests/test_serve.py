@@ -8,6 +8,7 @@ from hanging the run.
 from __future__ import annotations
 
 import http.client
+import os
 import re
 import signal
 import subprocess
@@ -23,7 +24,7 @@ import pytest
 from conftest import POST, ROOT
 from playwright.sync_api import sync_playwright
 
-from i18n.render import THEME_DIR
+from i18n.theme import THEME_DIR
 
 PAGE = "ko/2021/02/22/tesla-ai-jim-keller/"
 TITLE_KO = "Tesla의 AI 기술에 대하여"
@@ -225,6 +226,8 @@ def test_open_tab_reloads_by_itself_and_shows_problems(site: Path, server: Serve
             alert = page.get_by_role("alert")
             alert.wait_for(timeout=PATIENCE * 1000)
             assert f"locales/ko/LC_MESSAGES/{POST}.po:" in alert.inner_text()
+            if os.environ.get("UPDATE_SCREENSHOTS"):  # the README shows the overlay
+                page.screenshot(path=str(ROOT / "docs" / "screenshots" / "serve-overlay.png"))
             po.write_text(good, "utf-8")
             alert.wait_for(state="detached", timeout=PATIENCE * 1000)
             assert page.locator("h1").first.inner_text() == TITLE_KO
