@@ -44,6 +44,7 @@ import corpus
 REPO = corpus.REPO
 BENCH_DIR = Path(__file__).resolve().parent
 FLOOR = BENCH_DIR / "floor.py"
+PREVIEW = BENCH_DIR / "preview.py"
 PROFILER = BENCH_DIR / "profile_build.py"
 PAGE_SIZE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 FIXED_ENV = {"SOURCE_DATE_EPOCH": corpus.SOURCE_DATE_EPOCH}
@@ -226,6 +227,7 @@ class Bench:
             self.record("extract", "ours", self.ours("extract"))
         self.po_edit()
         self.template_edit()
+        self.preview()
         return list(self.rows.values())
 
     def cold(self) -> None:
@@ -247,6 +249,18 @@ class Bench:
         name = posts[len(posts) // 2].stem
         y, m, d, slug = name[:4], name[5:7], name[8:10], name[11:]
         return name, self.site / "_site" / "ko" / y / m / d / slug / "index.html"
+
+    def preview(self) -> None:
+        """The live preview: a session's rebuild after a saved translation, inside one process."""
+        out = subprocess.run([sys.executable, str(PREVIEW), str(self.build.parent), str(self.site),
+                              "--edits", str(max(3, self.args.runs))], capture_output=True, text=True, check=True)
+        result = json.loads(out.stdout)
+        for r in result["rebuilds"]:
+            self.row("preview-po-edit", "ours").samples.append(Sample(r["wall_s"], r["cpu_s"], 0, 0))
+            if not r["quick"]:
+                self.row("preview-po-edit", "ours").note = "the quick path was not taken"
+        self.say(f"preview-po-edit ours {statistics.median(r['wall_s'] for r in result['rebuilds']):.3f}s "
+                 f"(first build {result['first_s']:.2f}s, first rebuild {result['warm_up_s']:.2f}s)")
 
     def po_edit(self) -> None:
         """Each run: one msgstr of one Korean catalog gets a new word, then a build."""
@@ -302,6 +316,7 @@ TARGETS: list[tuple[str, str, str, str, float]] = [
     ("no-op rebuild vs Hugo full", "no-op", "hugo", "cold", 0.1),
 ]
 UPDATE_LIMIT_S = 2.0
+PREVIEW_LIMIT_S = 0.1
 RSS_RATIO = 0.1
 RSS_FROM_SIZE = 5000
 
@@ -338,6 +353,12 @@ def verdicts(rows: list[Row]) -> list[dict[str, object]]:
                 found.append({"posts": size, "target": label, "ours": f"{a:.2f} s", "reference": f"{b:.2f} s",
                               "ratio": a / b, "cpu_ratio": cpu, "limit": f"<= {limit}x",
                               "pass": a / b <= limit and not ours.note})
+        live = by.get((size, "preview-po-edit", "ours"))
+        if live:
+            t = live.median("wall_s")
+            found.append({"posts": size, "target": "live preview rebuild after one PO edit", "ours": f"{t:.3f} s",
+                          "reference": "—", "ratio": None, "cpu_ratio": None, "limit": f"< {PREVIEW_LIMIT_S:g} s",
+                          "pass": t < PREVIEW_LIMIT_S and not live.note})
         upd = by.get((size, "update", "ours"))
         if upd:
             t = upd.median("wall_s")

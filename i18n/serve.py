@@ -34,6 +34,7 @@ from .cache import BuildCache
 from .config import CONFIG_NAME, load_config
 from .errors import Location, PipelineError, Problem, Problems
 from .lock import SiteLock
+from .preview import Session
 from .site import BuildReport, build
 from .theme import THEME_DIR
 
@@ -71,6 +72,8 @@ class Builder:
     def __init__(self, root: Path):
         self.root = root
         self.cache = BuildCache(root, in_memory=True)
+        self.session = Session(self.cache)
+        """The last model: a saved translation redoes only its own pages (:mod:`i18n.preview`)."""
         self.count = 0
 
     def __call__(self) -> Rebuild:
@@ -80,7 +83,7 @@ class Builder:
         self.count += 1
         try:
             with SiteLock.acquire(self.root):  # not while `update` or `build` writes the same site
-                report = build(load_config(self.root), cache=self.cache, jobs=jobs)
+                report = build(load_config(self.root), jobs=jobs, session=self.session)
         except Problems as problems:
             return Rebuild(None, list(problems.items), time.monotonic() - started)
         except PipelineError as exc:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from .articles import ArticleContext
     from .liquid_stage import JekyllSite
     from .pages import Model, PageJob
+    from .preview import Session
     from .ui import Language
     from .urls import Urls
 
@@ -69,25 +70,41 @@ class BuildReport:
     statuses: dict[tuple[str, str], str] = field(default_factory=dict)
     noop: bool = False
     """Nothing changed since the last build: nothing was read beyond hashing."""
+    quick: bool = False
+    """Only saved translations changed: a preview session redid just their pages."""
 
 
 def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
-          cache: BuildCache | None = None, progress: Callable[[int, int], None] | None = None) -> BuildReport:
+          cache: BuildCache | None = None, progress: Callable[[int, int], None] | None = None,
+          session: Session | None = None) -> BuildReport:
     """Build ``_site``; raise :class:`Problems` with every problem of the inputs.
 
     ``jobs``: worker processes (default: all cores).  ``pseudo``: add the
-    preview pseudo-locale.  ``cache``: reuse one across builds (a preview
-    server); by default ``.cache/`` in the site folder.  ``progress(done,
-    total)`` is called as posts are rendered.
+    preview pseudo-locale.  ``cache``: reuse one across builds; by default
+    ``.cache/`` in the site folder.  ``progress(done, total)`` is called as
+    posts are rendered.  ``session``: what a preview server keeps between
+    builds (its cache is used), so that a saved translation redoes only its
+    own pages (:mod:`i18n.preview`).
     """
+    if session is not None:
+        cache = session.cache
+        if not pseudo:
+            quick = _quick(config, session)
+            if quick is not None:
+                return quick
     cache = cache or BuildCache(config.root)
     jobs = max(1, jobs or os.cpu_count() or 1)
     locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
+    if session is not None:
+        from .preview import stamps
+
+        before = stamps(config, locales)  # taken first: an edit made during the build is seen next time
     inputs = scan(config, locales)
     manifest: dict[str, str] = cache.get("state", "manifest") or {}
     state_key = digest("build", inputs.key)
     last = cache.get("state", "last-build")
-    if isinstance(last, tuple) and last[0] == state_key and _intact(config.output_dir, manifest):
+    if isinstance(last, tuple) and last[0] == state_key and _intact(config.output_dir, manifest) \
+            and (session is None or session.model is not None):
         return BuildReport(pages=last[1], languages=len(config.locales), noop=True)
 
     model = load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress)
@@ -103,6 +120,9 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
     report.pages = len(new_manifest)
     cache.put("state", "manifest", new_manifest)
     _save_index(cache, inputs, {i.name: i for i in model.posts}, versions)
+    if session is not None:
+        session.config, session.model, session.inputs = (None if pseudo else config), model, inputs
+        session.manifest, session.stamps = dict(new_manifest), before
     cache.put("state", "last-build", (state_key, report.pages))
     for key in {v.article_key for v in versions.values()}:
         cache.mark_used("article", key)
@@ -145,6 +165,19 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     problems.raise_if_errors()
     return Model(config, Urls(config), sorted(infos.values(), key=lambda i: i.sort_key, reverse=True),
                  versions, languages, locales)
+
+
+def _quick(config: SiteConfig, session: Session) -> BuildReport | None:
+    from .preview import quick_rebuild
+
+    done = quick_rebuild(config, session)
+    if done is None:
+        return None
+    model = session.model
+    assert model is not None
+    return BuildReport(pages=len(session.manifest), rendered=done[0], written=done[1],
+                       languages=len(config.locales), noop=done == (0, 0), quick=True,
+                       statuses={k: v.status for k, v in model.versions.items() if k[1] != PSEUDO_CODE})
 
 
 def _save_index(cache: BuildCache, inputs: Inputs, infos: dict[str, PostInfo],

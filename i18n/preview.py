@@ -1,0 +1,141 @@
+"""The live preview's quick rebuild: a translation saved, one article and its pages redone.
+
+A :class:`Session` keeps, between builds of one long-running process (``serve``),
+the last site model, the hashes of its inputs, the output manifest and the
+modification stamps of every input file.  When the files that changed since
+are only post catalogs, and the articles they give differ from the old ones
+only in what their own page, the feed and the status page show (not the
+title, description, excerpt or publish state that listings, switchers and
+hreflang use), :func:`quick_rebuild` renders just those pages.  Anything else
+(or a session with no model yet) returns None, and the caller runs the full
+:func:`i18n.site.build`, whose result is the reference: a quick rebuild writes
+exactly the pages a full build would.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .articles import ArticleContext, render_article
+from .cache import BuildCache, digest
+from .config import SiteConfig
+from .content import find_posts
+from .files import StagedTree
+from .inputs import Inputs
+from .locales import SiteLocale
+from .model import Version
+from .pages import Model, PageJob, _feed, _post_page, _status_page
+from .paths import SITE_DOMAIN, catalog_path
+from .theme import THEME_DIR
+
+_OWN_PAGE_ONLY = ("article_key", "minutes", "translated", "fuzzy", "translated_chars", "left")
+"""Fields of a :class:`Version` that only its own page, the feed and the status page show."""
+
+
+@dataclass
+class Session:
+    """What a preview server keeps between builds."""
+
+    cache: BuildCache
+    config: SiteConfig | None = None
+    model: Model | None = None
+    inputs: Inputs | None = None
+    manifest: dict[str, str] = field(default_factory=dict)
+    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+def stamps(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> dict[str, tuple[int, int]]:
+    """Modification time and size of every input file (a post added or removed shows too)."""
+    posts = find_posts(config.posts_dir)
+    paths = [config.root / "site.toml", *posts]
+    for post in posts:
+        paths += [catalog_path(config, loc, post.stem) for loc in locales if loc != config.source_locale]
+    paths += [catalog_path(config, loc, SITE_DOMAIN) for loc in locales]
+    for folder in (config.includes_dir, config.root / "layouts", THEME_DIR):
+        if folder.is_dir():
+            paths += [p for p in folder.rglob("*") if p.is_file()]
+    out = {}
+    for path in paths:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue
+        out[str(path)] = (st.st_mtime_ns, st.st_size)
+    return out
+
+
+def _locale(locales: tuple[SiteLocale, ...], code: str) -> SiteLocale:
+    return next(loc for loc in locales if loc.code == code)
+
+
+def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | None:
+    """Redo what changed catalogs need; (pages rendered, files written), or None for a full build."""
+    model, inputs = session.model, session.inputs
+    if model is None or inputs is None or session.config != config:
+        return None
+    now = stamps(config, model.locales)
+    changed = {p for p in now.keys() | session.stamps.keys() if now.get(p) != session.stamps.get(p)}
+    if not changed:
+        return (0, 0)
+    catalogs = {str(catalog_path(config, _locale(model.locales, code), name)): (name, code)
+                for name, code in inputs.catalogs}
+    if not changed <= catalogs.keys():
+        return None
+    files = {f.name: f for f in inputs.posts}
+    ctx = ArticleContext(config, inputs, session.cache, model.languages, {i.name: i for i in model.posts})
+    updated: dict[tuple[str, str], Version] = {}
+    for path in sorted(changed):
+        name, code = catalogs[path]
+        inputs.catalogs[(name, code)] = _file_key(Path(path))
+        new = render_article(ctx, files[name], _locale(model.locales, code))  # raises on a bad catalog
+        old = model.versions[(name, code)]
+        if dataclasses.replace(new, **{f: getattr(old, f) for f in _OWN_PAGE_ONLY}) != old:
+            return None  # listings, switchers or hreflang change too: the full build decides
+        updated[(name, code)] = new
+    for key, version in updated.items():
+        model.versions[key] = version
+    jobs = _pages_of(model, updated)
+    rendered, written = _render(config, session, inputs, jobs)
+    session.stamps = now
+    session.cache.put("state", "manifest", session.manifest)
+    session.cache.put("state", "last-build", (digest("build", inputs.key), len(session.manifest)))
+    return rendered, written
+
+
+def _file_key(path: Path) -> str:
+    try:
+        return digest(path.read_bytes())
+    except FileNotFoundError:
+        return ""
+
+
+def _pages_of(model: Model, updated: dict[tuple[str, str], Version]) -> list[PageJob]:
+    """The pages that show the updated versions: their post pages, feeds and the status page."""
+    infos = {i.name: i for i in model.posts}
+    jobs = [_post_page(model, infos[name], _locale(model.locales, code)) for name, code in updated]
+    for code in sorted({code for _, code in updated}):
+        jobs.append(_feed(model, _locale(model.locales, code)))
+    jobs.append(_status_page(model))
+    return jobs
+
+
+def _render(config: SiteConfig, session: Session, inputs: Inputs, jobs: list[PageJob]) -> tuple[int, int]:
+    from .site import _STATE, _render_job
+
+    assert session.model is not None
+    _STATE.update(languages=session.model.languages, cache=session.cache)
+    rendered = written = 0
+    with StagedTree(config.output_dir) as tree:
+        for job in jobs:
+            rel = session.model.urls.output_rel(job.path)
+            key = job.key(digest(inputs.layouts, inputs.site_catalogs.get(job.locale, ""), inputs.config))
+            if session.manifest.get(rel) == key and (config.output_dir / rel).is_file():
+                continue
+            session.manifest[rel] = key
+            rendered += 1
+            written += tree.write(rel, _render_job(job))
+        tree.publish(session.manifest, previous=session.manifest)
+    return rendered, written

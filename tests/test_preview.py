@@ -1,0 +1,58 @@
+"""The live preview's quick rebuild writes exactly the site a clean build writes."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import POST, edit_msgstr, snapshot
+
+from i18n.cache import BuildCache
+from i18n.config import load_config
+from i18n.preview import Session
+from i18n.site import build
+
+KO = Path("locales") / "ko" / "LC_MESSAGES" / f"{POST}.po"
+
+
+def clean_build(site: Path, tmp: Path) -> dict[str, bytes]:
+    copy = tmp / "clean"
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".cache", "_site", "._site.*"))
+    build(load_config(copy), jobs=1)
+    return snapshot(copy / "_site")
+
+
+@pytest.fixture
+def session(site: Path) -> Session:
+    session = Session(BuildCache(site, in_memory=True))
+    build(load_config(site), jobs=1, session=session)
+    return session
+
+
+def test_a_saved_translation_redoes_only_its_pages(site: Path, session: Session, tmp_path: Path) -> None:
+    edit_msgstr(site / KO, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (수정)")
+    report = build(load_config(site), jobs=1, session=session)
+    # The Korean post page and the Korean feed, which carries the article; counts are unchanged,
+    # so the status page is too.
+    assert report.quick and (report.rendered, report.written) == (2, 2)
+    assert "(수정)" in (site / "_site" / "ko" / "2021/02/22/tesla-ai-jim-keller/index.html").read_text("utf-8")
+    assert snapshot(site / "_site") == clean_build(site, tmp_path)
+    assert build(load_config(site), jobs=1, session=session).noop
+
+
+def test_a_change_listings_show_takes_the_full_build(site: Path, session: Session, tmp_path: Path) -> None:
+    edit_msgstr(site / KO, "TeslaのAI技術について", lambda s: s + " 2")  # the title: index, feeds, switchers
+    report = build(load_config(site), jobs=1, session=session)
+    assert not report.quick and report.rendered > 3
+    assert snapshot(site / "_site") == clean_build(site, tmp_path)
+
+
+def test_a_broken_catalog_fails_and_the_fix_is_quick_again(site: Path, session: Session, tmp_path: Path) -> None:
+    good = (site / KO).read_text("utf-8")
+    (site / KO).write_text(good + '\nmsgid "unterminated\n', "utf-8")
+    with pytest.raises(Exception, match="unterminated string"):
+        build(load_config(site), jobs=1, session=session)
+    (site / KO).write_text(good.replace("(Stack: S/W", "(Stack: S/W!"), "utf-8")
+    assert build(load_config(site), jobs=1, session=session).quick
+    assert snapshot(site / "_site") == clean_build(site, tmp_path)
