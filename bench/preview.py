@@ -17,17 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-
-def _edit_last_paragraph(po: Path, marker: str) -> None:
-    lines = po.read_text(encoding="utf-8").split("\n")
-    i = max(n for n, line in enumerate(lines) if line == "#. paragraph")
-    while not lines[i].startswith("msgstr "):
-        i += 1
-    if lines[i] == 'msgstr ""' and lines[i + 1].startswith('"'):
-        lines[i + 1] = f'"{marker} ' + lines[i + 1][1:]
-    else:
-        lines[i] = f'msgstr "{marker} ' + lines[i][len('msgstr "'):]
-    po.write_text("\n".join(lines), encoding="utf-8")
+from run import edit_first_paragraph_msgstr  # bench/ is this script's folder, first on sys.path
 
 
 def main() -> None:
@@ -51,7 +41,7 @@ def main() -> None:
     po = root / "locales" / "ko" / "LC_MESSAGES" / f"{posts[len(posts) // 3].stem}.po"
     rebuilds = []
     for n in range(args.edits + 1):
-        _edit_last_paragraph(po, f"previewedit{n}")
+        edit_first_paragraph_msgstr(po, f"previewedit{n}", last=True)  # not the excerpt: a quick rebuild
         wall, cpu = time.perf_counter(), time.process_time()
         report = build(load_config(root), jobs=1, session=session)
         rebuilds.append({"wall_s": time.perf_counter() - wall, "cpu_s": time.process_time() - cpu,

@@ -292,10 +292,11 @@ class Bench:
                 self.row("template-edit", "ours").note = "STALE: the edited layout is not in the page"
 
 
-def edit_first_paragraph_msgstr(po: Path, marker: str) -> None:
-    """Put ``marker`` at the start of the first paragraph's msgstr (a translator's edit)."""
+def edit_first_paragraph_msgstr(po: Path, marker: str, last: bool = False) -> None:
+    """Put ``marker`` at the start of the first (or ``last``) paragraph's msgstr (a translator's edit)."""
     lines = po.read_text(encoding="utf-8").split("\n")
-    i = lines.index("#. paragraph")
+    paragraphs = [n for n, line in enumerate(lines) if line == "#. paragraph"]
+    i = paragraphs[-1] if last else paragraphs[0]
     while not lines[i].startswith("msgstr "):
         i += 1
     if lines[i] == 'msgstr ""' and lines[i + 1].startswith('"'):
