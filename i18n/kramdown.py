@@ -51,6 +51,7 @@ _TOC_IAL = re.compile(r"^ {0,3}\{:\s*toc\s*\}\s*$")
 _BLOCK_IAL = re.compile(r"^ {0,3}\{:(?!:)[^{}]*\}\s*$")
 _LIST_ITEM = re.compile(r"^ {0,3}([*+-]|\d+\.)[ \t]")
 _TABLE_ROW = re.compile(r"^ {0,3}\|")
+_INLINE_IAL = re.compile(r"^\{\:?[ ]*([^\}\n ][^\}\n]*)\}")
 
 
 class _EmphasisParser:
@@ -307,3 +308,9 @@ class KramdownExtension(Extension):
         md.treeprocessors.register(BlockIalTreeprocessor(md), "kramdown_block_ial", 7)
         md.treeprocessors.register(KramdownTocTreeprocessor(md), "kramdown_toc", 4.5)
         md.treeprocessors.register(KramdownFootnoteTreeprocessor(md), "kramdown_footnotes", 4.4)
+        attr_list = md.treeprocessors["attr_list"] if "attr_list" in md.treeprocessors else None  # noqa: SIM401 (a Registry has no .get)
+        if isinstance(attr_list, AttrListTreeprocessor):
+            # An inline attribute list ends at its first '}', as kramdown reads it; Python-Markdown's
+            # own pattern runs to the line's last '}' and moves the text between to after it
+            # ('[a](u){:target="_blank"} b } c' came out as 'a c} b').
+            attr_list.INLINE_RE = _INLINE_IAL  # type: ignore[misc]  # the stubs call it Final; this instance only

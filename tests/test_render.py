@@ -36,3 +36,10 @@ def test_reading_time_counts_characters_for_japanese_and_words_for_english() -> 
     assert reading_minutes(ja, site_locale("ja")) == 3  # 500 characters a minute
     assert reading_minutes(en, site_locale("en")) == 3  # 230 words a minute
     assert reading_minutes(en, site_locale("ko")) == 4  # Korean counts characters: 1844 / 500
+
+
+def test_an_inline_attribute_list_ends_at_its_first_brace() -> None:
+    # As kramdown reads it; Python-Markdown's own pattern reached the line's last '}' and moved
+    # the text in between ("a c} b").
+    html = markdown_to_html('[a](http://u){:target="_blank"} b } c', "ja")
+    assert html == '<p><a href="http://u" rel="noopener" target="_blank">a</a> b } c</p>'
