@@ -32,7 +32,6 @@ from .cache import digest
 from .config import SiteConfig
 from .locales import SiteLocale
 from .model import FALLBACK, PREVIEW, SOURCE, PostInfo, Version
-from .pseudo import PSEUDO_CODE
 from .ui import Language
 from .urls import Alternate, Urls
 
@@ -434,4 +433,4 @@ def _status_page(model: Model) -> PageJob:
     return PageJob(STATUS_PATH, "status.html", source.code, context)
 
 
-__all__ = ["PSEUDO_CODE", "Model", "PageJob", "plan", "status_rows", "term_slug"]
+__all__ = ["Model", "PageJob", "plan", "status_rows", "term_slug"]
