@@ -291,3 +291,21 @@ def test_a_site_below_a_path_links_everything_below_it(site: Path) -> None:
     assert hrefs and all(h.startswith("/blog/") for h in hrefs), hrefs
     assert f"<loc>{BASE}/blog/</loc>" in (built / "sitemap.xml").read_text("utf-8")
     assert validate_site(load_config(site)) == []
+
+
+def test_index_pages_paginate_in_every_language(site: Path) -> None:
+    config = site / "site.toml"
+    config.write_text(config.read_text("utf-8").replace("posts_per_page = 10", "posts_per_page = 1"), "utf-8")
+    for n in (1, 2):
+        (site / "content" / "_posts" / f"2021-03-0{n}-extra-{n}.md").write_text(
+            f"---\ntitle: 追加{n}\n---\n\n本文{n}。\n", "utf-8")
+    built = build(site)
+    first, second = built / "ko" / "index.html", built / "ko" / "page" / "2" / "index.html"
+    assert (built / "ko" / "page" / "3" / "index.html").is_file() and not (built / "ko" / "page" / "4").exists()
+    assert '<a rel="next" href="/ko/page/2/">' in first.read_text("utf-8")
+    text = second.read_text("utf-8")
+    assert '<a rel="prev" href="/ko/">' in text and '<a rel="next" href="/ko/page/3/">' in text
+    assert sorted(head(second).alternates) == sorted(
+        [(lang, f"{BASE}/{lang}/page/2/") for lang in ("ja", "ko", "en")] + [("x-default", f"{BASE}/ja/page/2/")])
+    assert f"{BASE}/ko/page/2/" in sitemap(built)
+    assert validate_site(load_config(site)) == []
