@@ -86,15 +86,18 @@ class ArticleContext:
                       self.inputs.posts_set, self.inputs.config)
 
 
-def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale) -> Version:
-    """``file`` in ``locale`` (cached): its :class:`Version`; the HTML goes to the cache."""
+def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale, source: Source | None = None) -> Version:
+    """``file`` in ``locale`` (cached): its :class:`Version`; the HTML goes to the cache.
+
+    ``source``: the post already read (all its languages are rendered from one reading).
+    """
     key = ctx.key(file, locale)
     cached = ctx.cache.get("version", key)
     if isinstance(cached, Version) and ctx.cache.has("article", key):
         ctx.cache.mark_used("article", key)
         return cached
     config = ctx.config
-    source = read_source(file, config.root, ctx.cache)
+    source = source or read_source(file, config.root, ctx.cache)
     is_source = locale == config.source_locale
     catalog = _catalog(config, source, locale, is_source)
     lp = localize(source.post, source.front, source.body, locale, catalog, config.publish_threshold, is_source)

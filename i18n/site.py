@@ -293,15 +293,19 @@ def _jekyll(config: SiteConfig, urls: Urls, locale: SiteLocale, infos: dict[str,
 # -- stage 2: articles ------------------------------------------------------------------------
 
 def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[Version | Problem]:
-    from .articles import render_article
+    from .articles import read_source, render_article
     from .translate import UnsafeTranslationError
 
     ctx: ArticleContext = _STATE["articles"]
     file, locales = task
     out: list[Version | Problem] = []
+    try:
+        source = read_source(file, ctx.config.root, ctx.cache)  # once for all its languages
+    except PipelineError as exc:
+        return [exc.problem]
     for locale in locales:
         try:
-            out.append(render_article(ctx, file, locale))
+            out.append(render_article(ctx, file, locale, source))
         except UnsafeTranslationError as exc:
             out.extend(exc.problems)  # every refused translation of the catalog, not just the first
         except PipelineError as exc:
