@@ -49,6 +49,10 @@ class Inputs:
     """Names of all posts (listings, related posts, ``post_url``)."""
     extra: dict[str, str] = field(default_factory=dict)
 
+    def page_salt(self, code: str) -> str:
+        """What every page of language ``code`` depends on: layouts, its ``site.po``, the configuration."""
+        return digest(self.layouts, self.site_catalogs.get(code, ""), self.config)
+
     @property
     def key(self) -> str:
         """One hash of every input."""
@@ -59,7 +63,8 @@ class Inputs:
                       *(f"{k}={v}" for k, v in sorted(self.extra.items())))
 
 
-def _file_key(path: Path) -> str:
+def file_key(path: Path) -> str:
+    """Hash of a file's bytes ('' when it does not exist)."""
     try:
         return digest(path.read_bytes())
     except FileNotFoundError:
@@ -94,8 +99,8 @@ def scan(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> Inputs:
     targets = [loc for loc in locales if loc != config.source_locale]
     for post in posts:
         for locale in targets:
-            catalogs[(post.name, locale.code)] = _file_key(catalog_path(config, locale, post.name))
-    site_catalogs = {loc.code: _file_key(catalog_path(config, loc, SITE_DOMAIN))
+            catalogs[(post.name, locale.code)] = file_key(catalog_path(config, locale, post.name))
+    site_catalogs = {loc.code: file_key(catalog_path(config, loc, SITE_DOMAIN))
                      for loc in locales if loc in catalog_locales(config, SITE_DOMAIN) or loc not in config.locales}
     layout_dirs = [config.root / "layouts", THEME_DIR]
     layouts = files_digest([p for d in layout_dirs if d.is_dir() for p in d.rglob("*") if p.is_file()], config.root)

@@ -22,7 +22,6 @@ includes through the page's ``site`` catalog: ``{{ "Play video" | t }}``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import gettext
 import html
@@ -52,6 +51,7 @@ from .config import SiteConfig
 from .content import Post
 from .errors import Location, PipelineError
 from .locales import SiteLocale
+from .model import PostInfo
 from .urls import Urls
 
 # Jekyll's own syntax for include parameters (Jekyll::Tags::IncludeTag::VALID_SYNTAX).
@@ -104,15 +104,16 @@ def _normalize(url: str) -> str:
     return quote(url, safe="/:#?=&%@!$'()*+,;~[]")
 
 
-def jekyll_site(config: SiteConfig, urls: Urls, locale: SiteLocale, posts: Iterable[Post]) -> JekyllSite:
+def jekyll_site(config: SiteConfig, urls: Urls, locale: SiteLocale, posts: Iterable[PostInfo]) -> JekyllSite:
     """The :class:`JekyllSite` of ``config`` for pages in ``locale``."""
     post_paths: dict[str, str] = {}
     source_paths: dict[str, str] = {}
+    content = config.content_dir.relative_to(config.root).as_posix() + "/"  # a post's path is root-relative
     for post in posts:
         path = urls.post_path(post, locale)
         post_paths[post.name] = path
-        with contextlib.suppress(ValueError):  # a post outside content/ has no source path
-            source_paths[post.path.relative_to(config.content_dir).as_posix()] = path
+        if post.path.startswith(content):  # a post outside content/ has no source path
+            source_paths[post.path[len(content):]] = path
     return JekyllSite(url=config.base_url, baseurl=config.baseurl, post_paths=post_paths,
                       source_paths=source_paths)
 

@@ -21,7 +21,6 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -90,14 +89,6 @@ class Model:
     languages: dict[str, Language]
     locales: tuple[SiteLocale, ...]
     """Languages built: the site's, plus the pseudo-locale in a preview build."""
-
-    @cached_property
-    def _by_name(self) -> dict[str, PostInfo]:
-        return {info.name: info for info in self.posts}
-
-    def info_of(self, name: str) -> PostInfo | None:
-        """The post named ``name``, if the site has it."""
-        return self._by_name.get(name)
 
     @property
     def real_locales(self) -> tuple[SiteLocale, ...]:

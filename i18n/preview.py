@@ -24,7 +24,7 @@ from .cache import BuildCache, digest
 from .config import SiteConfig
 from .content import find_posts
 from .files import StagedTree
-from .inputs import Inputs
+from .inputs import Inputs, file_key
 from .locales import SiteLocale
 from .model import Version
 from .pages import Model, PageJob, _feed, _post_page, _status_page
@@ -89,7 +89,7 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     updated: dict[tuple[str, str], Version] = {}
     for path in sorted(changed):
         name, code = catalogs[path]
-        inputs.catalogs[(name, code)] = _file_key(Path(path))
+        inputs.catalogs[(name, code)] = file_key(Path(path))
         new = render_article(ctx, files[name], _locale(model.locales, code))  # raises on a bad catalog
         old = model.versions[(name, code)]
         if dataclasses.replace(new, **{f: getattr(old, f) for f in _OWN_PAGE_ONLY}) != old:
@@ -103,13 +103,6 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     session.cache.put("state", "manifest", session.manifest)
     session.cache.put("state", "last-build", (digest("build", inputs.key), len(session.manifest)))
     return rendered, written
-
-
-def _file_key(path: Path) -> str:
-    try:
-        return digest(path.read_bytes())
-    except FileNotFoundError:
-        return ""
 
 
 def _pages_of(model: Model, updated: dict[tuple[str, str], Version]) -> list[PageJob]:
@@ -131,7 +124,7 @@ def _render(config: SiteConfig, session: Session, inputs: Inputs, jobs: list[Pag
     with StagedTree(config.output_dir) as tree:
         for job in jobs:
             rel = session.model.urls.output_rel(job.path)
-            key = job.key(digest(inputs.layouts, inputs.site_catalogs.get(job.locale, ""), inputs.config))
+            key = job.key(inputs.page_salt(job.locale))
             if session.manifest.get(rel) == key and (config.output_dir / rel).is_file():
                 continue
             session.manifest[rel] = key

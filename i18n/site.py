@@ -38,11 +38,9 @@ from .theme import THEME_DIR
 
 if TYPE_CHECKING:
     from .articles import ArticleContext
-    from .liquid_stage import JekyllSite
     from .pages import Model, PageJob
     from .preview import Session
     from .ui import Language
-    from .urls import Urls
 
 # Babel's catalogs, Jinja2, Python-Markdown and python-liquid are imported by the
 # stages that use them (below), so that a build with nothing to do never pays for them.
@@ -251,6 +249,7 @@ def _unique(config: SiteConfig, found: list[PostInfo], problems: Problems) -> di
 def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[str, PostInfo],
                problems: Problems) -> dict[str, Language]:
     from .catalogs import read_catalog
+    from .liquid_stage import jekyll_site
     from .pseudo import pseudo_catalog
     from .translate import refused_translations
     from .ui import Language
@@ -272,22 +271,8 @@ def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[st
             except PipelineError as exc:
                 problems.add(exc.problem)
             problems.extend(refused_translations(catalog, locale, SITE_DOMAIN))  # layouts trust their strings
-        out[locale.code] = Language(config, locale, catalog, _jekyll(config, urls, locale, infos))
+        out[locale.code] = Language(config, locale, catalog, jekyll_site(config, urls, locale, infos.values()))
     return out
-
-
-def _jekyll(config: SiteConfig, urls: Urls, locale: SiteLocale, infos: dict[str, PostInfo]) -> JekyllSite:
-    """What ``post_url``, ``link`` and the URL filters know, in ``locale``."""
-    from .liquid_stage import JekyllSite
-
-    post_paths, source_paths = {}, {}
-    content = config.content_dir.relative_to(config.root).as_posix() + "/"  # info.path is root-relative
-    for info in infos.values():
-        path = urls.post_path(info, locale)
-        post_paths[info.name] = path
-        if info.path.startswith(content):
-            source_paths[info.path[len(content):]] = path
-    return JekyllSite(url=config.base_url, baseurl=config.baseurl, post_paths=post_paths, source_paths=source_paths)
 
 
 # -- stage 2: articles ------------------------------------------------------------------------
@@ -369,8 +354,7 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     """Render every page whose key changed; return the new manifest (output path -> page key)."""
     from .pages import plan
 
-    salts = {code: digest(inputs.layouts, inputs.site_catalogs.get(code, ""), inputs.config)
-             for code in model.languages}
+    salts = {code: inputs.page_salt(code) for code in model.languages}
     urls = model.urls
     out_dir = str(model.config.output_dir)
     new_manifest: dict[str, str] = {}

@@ -32,7 +32,7 @@ from .checks import check_entry
 from .content import Post
 from .errors import Location, PipelineError, Problem
 from .locales import SiteLocale
-from .model import FALLBACK, PARTIAL, PUBLISHED, SOURCE, TRANSLATED
+from .model import FALLBACK, PARTIAL, SOURCE, TRANSLATED
 from .project import catalog_file
 from .render import markdown_to_html
 from .segments import Message, Segmented, assemble
@@ -61,15 +61,6 @@ class LocalizedPost:
     """Source characters of all messages."""
     missing: tuple[Message, ...] = field(default=(), repr=False)
     """Messages shown in the source language."""
-
-    @property
-    def published(self) -> bool:
-        """Indexed, in hreflang and the sitemap (not a fallback)."""
-        return self.status in PUBLISHED
-
-    @property
-    def ratio(self) -> float:
-        return self.translated / self.total if self.total else 1.0
 
 
 def publish_status(translated: int, total: int, threshold: float) -> str:

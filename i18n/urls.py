@@ -12,7 +12,6 @@ source-language version.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -74,13 +73,9 @@ class Urls:
         """Absolute URL of a site path (``baseurl`` included), percent-encoded."""
         return self.config.base_url + quote(self.config.baseurl + path, safe=URL_SAFE)
 
-    def output_file(self, path: str) -> Path:
-        """File under ``_site`` that serves ``path``."""
-        return self.config.output_dir / self.output_rel(path)
-
     @staticmethod
     def output_rel(path: str) -> str:
-        """:meth:`output_file` relative to ``_site``, as a POSIX string."""
+        """The file under ``_site`` that serves ``path``, relative to it, as a POSIX string."""
         rel = path.lstrip("/")
         return rel + "index.html" if not rel or rel.endswith("/") else rel
 
