@@ -251,7 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 console.problems(problems)
             errors = sum(p.severity == "error" for p in problems)
             warnings = len(problems) - errors
-            print(f"check: {errors} errors, {warnings} warnings", file=sys.stderr)
+            # Printed even when quiet: CI reads it; the time closes it like every verb's summary.
+            print(f"check: {errors} errors, {warnings} warnings, {console.elapsed()}", file=sys.stderr)
             return 1 if errors or (args.strict and warnings) else 0
         elif verb == "status":
             from .status import status_rows
