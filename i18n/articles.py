@@ -21,7 +21,7 @@ from typing import Any
 from babel.messages.catalog import Catalog
 
 from .cache import BuildCache, digest
-from .catalogs import read_catalog
+from .catalogs import Translations, read_translations
 from .config import SiteConfig
 from .content import Post, read_post
 from .inputs import Inputs, PostFile
@@ -122,16 +122,16 @@ def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale, sour
     return version
 
 
-def _catalog(config: SiteConfig, source: Source, locale: SiteLocale, is_source: bool) -> Catalog | None:
+def _catalog(config: SiteConfig, source: Source, locale: SiteLocale, is_source: bool) -> Translations | None:
     if is_source:
         return None
     if locale.code == PSEUDO_CODE:
         template = Catalog()
         for m in [*source.front, *source.body.messages]:
             template.add(m.msgid)
-        return pseudo_catalog(template)
+        return Translations.of(pseudo_catalog(template))
     path = catalog_path(config, locale, source.post.name)
-    return read_catalog(path, config.root, locale) if path.is_file() else None
+    return read_translations(path, config.root, locale) if path.is_file() else None
 
 
 def _to_html(lang: Language, post: Post, body: str, path: str, title: str, description: str,
@@ -153,11 +153,11 @@ def _shown_lang(missing: Any, kinds: tuple[str, ...], locale: SiteLocale, config
     return (config.source_locale if untranslated else locale).hreflang
 
 
-def _state(catalog: Catalog | None, msgid: str) -> str:
+def _state(catalog: Translations | None, msgid: str) -> str:
     entry = catalog.get(msgid) if catalog is not None else None
     return "fuzzy" if entry is not None and entry.fuzzy and entry.string else "untranslated"
 
 
-def _fuzzy_count(catalog: Catalog | None, missing: Any) -> int:
+def _fuzzy_count(catalog: Translations | None, missing: Any) -> int:
     return sum(1 for m in missing if _state(catalog, m.msgid) == "fuzzy")
 

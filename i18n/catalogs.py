@@ -2,6 +2,10 @@
 
 Thin symmetric functions over Babel's ``Catalog`` (as ``read_po``/``write_po``):
 
+* :func:`read_translations` reads what a build publishes of a catalog (each
+  entry's msgstr, fuzzy flag and line), through the PO grammar's fast path
+  when it covers the file, with exactly the checks and values of
+  :func:`read_catalog`, which it falls back to otherwise.
 * :func:`read_catalog` refuses merge-conflict markers, a ``Language`` header
   that disagrees with the catalog's folder, and syntax errors, each located as
   ``path:line`` (Babel's ``PoFileError.lineno`` is 0-based and nameless).
@@ -43,7 +47,7 @@ from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape
 from .errors import Location, PipelineError
 from .files import write_if_changed
 from .locales import SiteLocale
-from .po_syntax import check_po_syntax
+from .po_syntax import PoEntry, check_po_syntax, scan_entries
 from .segments import Message
 
 PROJECT = "blogl10n"
@@ -118,6 +122,49 @@ def read_catalog(path: Path, root: Path, locale: SiteLocale | None = None) -> Ca
         raise PipelineError(where, f"cannot read catalog: {exc}") from None
     _restore_comments(cat, comments)
     return cat
+
+
+class Translations:
+    """The live entries of one catalog, by (msgid, msgctxt): what a build reads of it.
+
+    Answers :meth:`get` as Babel's ``Catalog`` does, with entries that have
+    the fields the build uses (``string``, ``fuzzy``, ``lineno``).
+    """
+
+    __slots__ = ("_entries",)
+
+    def __init__(self, entries: Iterable[PoEntry]):
+        self._entries = {(e.id, e.context): e for e in entries}
+
+    @classmethod
+    def of(cls, cat: Catalog) -> Translations:
+        """The live, non-plural entries of a Babel catalog, but its header."""
+        return cls(PoEntry(e.id, e.string, e.context, e.fuzzy, e.lineno or 0)
+                   for e in cat if e.id and isinstance(e.id, str) and isinstance(e.string, str))
+
+    def get(self, id: str, context: str | None = None) -> PoEntry | None:
+        """The entry of ``id`` in ``context``, or None."""
+        return self._entries.get((id, context))
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def read_translations(path: Path, root: Path, locale: SiteLocale | None = None) -> Translations:
+    """What a build publishes of a PO file; raise :class:`PipelineError` as :func:`read_catalog` does.
+
+    A plural entry is left out (no post message has plural forms).
+    """
+    where = Location.of(path, root=root)
+    raw = path.read_bytes()
+    data = _checked_bytes(raw, where, locale)
+    try:
+        entries = scan_entries(data.decode("utf-8").replace("\r\n", "\n"))
+    except UnicodeDecodeError:
+        entries = None
+    if entries is None:  # beyond the fast grammar: the full reader checks it and reads it
+        return Translations.of(read_catalog(path, root, locale))
+    return Translations(entries)
 
 
 def _checked_bytes(data: bytes, where: Location, locale: SiteLocale | None) -> bytes:
@@ -448,7 +495,7 @@ def translations_of(cat: Catalog | None) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-def usable_translation(cat: Catalog | None, msgid: str, context: str | None = None) -> str | None:
+def usable_translation(cat: Catalog | Translations | None, msgid: str, context: str | None = None) -> str | None:
     """The msgstr to publish for ``msgid``: None when missing, empty or fuzzy."""
     if cat is None:
         return None

@@ -6,11 +6,21 @@ last character, so ``update`` turns the entry fuzzy and the next build drops
 the translation; a duplicate ``msgid`` silently replaces the first.  GNU
 ``msgfmt`` refuses both.  :func:`po_syntax_error` applies msgfmt's rules to
 the file as written, line by line, and names the first offending line.
+
+Most catalogs are read many times (every build reads every catalog), so
+:func:`scan_entries` first tries one regular expression per entry that
+accepts only a strict subset of that grammar, where Babel's reader and
+msgfmt agree on every value (the escapes both read alike, a space after each
+keyword, no plural forms).  A file it reads is well formed; for any other
+file it answers None and the line-by-line reader decides.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+from babel.messages.pofile import unescape
 
 from .errors import Location, PipelineError
 
@@ -183,6 +193,101 @@ def po_syntax_error(text: str) -> Found | None:
     return reader.finish()
 
 
+# -- the fast path ----------------------------------------------------------------------------
+
+_SIMPLE_STRING = r'"(?:[^"\\\n]|\\[\\"abfnrtv])*"[ \t]*'
+"""A string with only the escapes Babel's reader and msgfmt read alike (no octal, no hex)."""
+_ANY_STRING = r'"(?:[^"\\\n]|\\(?:[\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+))*"[ \t]*'
+_OBSOLETE = r"[ \t]*\#~[ \t]*"
+_ENTRY = re.compile(rf"""
+    (?P<comments>(?:[ \t]*(?:
+        \#(?:[^~|\n][^\n]*)?                                        # a comment: #, #. #: #, and others
+      | \#\|[ \t]*(?:(?:msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)[ \t]+)?{_ANY_STRING}  # a previous field
+    )?\n)*)                                                           # or a blank line
+    (?:
+        [ \t]*(?:msgctxt\ +(?P<ctx>{_SIMPLE_STRING}(?:\n[ \t]*{_SIMPLE_STRING})*)\n[ \t]*)?
+        (?P<kw>msgid)\ +(?P<id>{_SIMPLE_STRING}(?:\n[ \t]*{_SIMPLE_STRING})*)\n
+        [ \t]*msgstr\ +(?P<str>{_SIMPLE_STRING}(?:\n[ \t]*{_SIMPLE_STRING})*)
+      |
+        (?:{_OBSOLETE}msgctxt\ +(?P<octx>{_SIMPLE_STRING}(?:\n{_OBSOLETE}{_SIMPLE_STRING})*)\n)?
+        {_OBSOLETE}msgid\ +(?P<oid>{_SIMPLE_STRING}(?:\n{_OBSOLETE}{_SIMPLE_STRING})*)\n
+        {_OBSOLETE}msgstr\ +{_SIMPLE_STRING}(?:\n{_OBSOLETE}{_SIMPLE_STRING})*
+    )
+    (?:\n|\Z)
+""", re.VERBOSE)
+_TRAILER = re.compile(r"(?:[ \t]*(?:\#(?:[^~|\n][^\n]*)?)?\n)*[ \t]*(?:\#(?:[^~|\n][^\n]*)?)?")
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_FLAGS = re.compile(r"^[ \t]*#,(.*)$", re.MULTILINE)
+
+
+@dataclass(frozen=True, slots=True)
+class PoEntry:
+    """One live entry of a catalog: what publishing its translation needs.
+
+    Values are as Babel's reader gives them, so an entry answers like Babel's
+    ``Message`` (``id``, ``string``, ``context``, ``fuzzy``, ``lineno``).
+    """
+
+    id: str
+    string: str
+    context: str | None
+    fuzzy: bool
+    """``#, fuzzy``: the translation is not to be published."""
+    lineno: int
+    """Line of the ``msgid`` keyword (1-based), as Babel numbers an entry."""
+
+
+def _value(field: str, obsolete: bool = False) -> str:
+    """The value of a field's string lines, as Babel's reader joins them."""
+    if "\\" not in field and not obsolete:  # no escape, so no quote inside a string
+        if "\n" not in field:
+            return field.rstrip(" \t")[1:-1]
+        return "".join(piece.strip(" \t")[1:-1] for piece in field.split("\n"))
+    return "".join(unescape(q) for q in _QUOTED.findall(field))
+
+
+def _fuzzy(comments: str) -> bool:
+    return "#," in comments and any("fuzzy" in (f.strip() for f in m.group(1).split(","))
+                                    for m in _FLAGS.finditer(comments))
+
+
+def scan_entries(text: str) -> list[PoEntry] | None:
+    """The live entries of ``text`` but its header (``\\n`` line ends), or None when the fast grammar does not cover it.
+
+    None is no verdict: the file may still be well formed (plural forms, octal
+    escapes, a tab after a keyword) or not (then :func:`po_syntax_error` says
+    where).  A list means the file is well formed, with no duplicate entry.
+    """
+    entries: list[PoEntry] = []
+    seen: set[tuple[str | None, str]] = set()
+    seen_obsolete: set[tuple[str | None, str]] = set()
+    pos, line, end = 0, 1, len(text)
+    match = _ENTRY.match
+    while pos < end:
+        m = match(text, pos)
+        if m is None:
+            tail = _TRAILER.fullmatch(text, pos)
+            return entries if tail is not None else None
+        if m.group("kw") is not None:
+            context = _value(m.group("ctx")) if m.group("ctx") is not None else None
+            key = (context, _value(m.group("id")))
+            if key in seen:
+                return None
+            seen.add(key)
+            if key != (None, ""):  # the header is no message
+                lineno = line + text.count("\n", pos, m.start("kw"))
+                entries.append(PoEntry(key[1], _value(m.group("str")), context, _fuzzy(m.group("comments")), lineno))
+        else:
+            key = (_value(m.group("octx"), True) if m.group("octx") is not None else None,
+                   _value(m.group("oid"), True))
+            if key in seen_obsolete:
+                return None
+            seen_obsolete.add(key)
+        line += text.count("\n", pos, m.end())
+        pos = m.end()
+    return entries
+
+
 def check_po_syntax(data: bytes, where: Location) -> None:
     """Raise :class:`PipelineError` at the first line of ``data`` that breaks the PO grammar."""
     try:
@@ -190,7 +295,10 @@ def check_po_syntax(data: bytes, where: Location) -> None:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise PipelineError(Location(where.path, line), "catalog is not valid UTF-8") from None
-    found = po_syntax_error(text.replace("\r\n", "\n"))
+    text = text.replace("\r\n", "\n")
+    if scan_entries(text) is not None:
+        return
+    found = po_syntax_error(text)
     if found:
         line, message = found
         raise PipelineError(Location(where.path, line), f"invalid PO file: {message}")

@@ -9,7 +9,7 @@ from :class:`LocalizedPost`; none recomputes it.
 A catalog is input from people other than the author, and what it says is
 put into pages as Markdown run through Liquid: :func:`unsafe_reasons` is the
 gate every translation passes before it is used.  A translation that
-``check`` calls an error (:func:`i18n.checks.check_entry`), or whose
+``check`` calls an error (:func:`i18n.checks.entry_errors`), or whose
 rendering holds markup the source's does not (an element, an attribute, a
 comment, a script or data URL, however it is spelled), or a Liquid delimiter
 the source does not have, is never applied: :func:`localize` raises
@@ -27,8 +27,8 @@ from html.parser import HTMLParser
 
 from babel.messages.catalog import Catalog
 
-from .catalogs import usable_translation
-from .checks import check_entry
+from .catalogs import Translations, usable_translation
+from .checks import entry_errors
 from .content import Post
 from .errors import Location, PipelineError, Problem
 from .locales import SiteLocale
@@ -73,7 +73,7 @@ def publish_status(translated: int, total: int, threshold: float) -> str:
 
 
 def localize(post: Post, front: list[Message], segmented: Segmented, locale: SiteLocale,
-             catalog: Catalog | None, threshold: float, is_source: bool, trusted: bool = False) -> LocalizedPost:
+             catalog: Translations | None, threshold: float, is_source: bool, trusted: bool = False) -> LocalizedPost:
     """Merge ``post`` with ``catalog`` for ``locale`` (``is_source``: no catalog needed).
 
     Raises :class:`UnsafeTranslationError` when a translation fails
@@ -200,12 +200,12 @@ def _markup_of(text: str) -> _Markup:
 def unsafe_reasons(msgid: str, msgstr: str) -> list[str]:
     """Why ``msgstr`` may not be published for ``msgid`` (empty when it may).
 
-    The ``check`` errors of :func:`~i18n.checks.check_entry`, then what the
+    The ``check`` errors (:func:`~i18n.checks.entry_errors`), then what the
     translation would add to the page: a Liquid delimiter, an element beyond
     plain inline Markdown (emphasis, code, links), an attribute, a script,
     data or other non-web URL, a comment.
     """
-    reasons = [message for severity, message in check_entry(msgid, msgstr) if severity == "error"]
+    reasons = entry_errors(msgid, msgstr)
     rest = msgstr
     for tag in _LIQUID_TAG.findall(msgid):
         rest = rest.replace(tag, "", 1)
