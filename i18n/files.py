@@ -24,6 +24,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -156,6 +157,54 @@ def _link_tree(source: Path, dest: Path) -> None:
                 shutil.copy2(src, dst)
 
 
+def _holds(path: Path | str, data: bytes) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return f.read() == data
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True, slots=True)
+class SpareWriter:
+    """Writes files into a prepared spare folder; small enough to hand to worker processes."""
+
+    live: str
+    """The live folder, to compare with ('' when there is none)."""
+    spare: str
+    empty: bool
+    """The spare was made empty for this version: nothing in it to clear."""
+
+    def write(self, rel: str, data: bytes) -> bool:
+        """Put ``data`` at ``rel`` in the spare unless the live version already holds it; True when written."""
+        if self.live and _holds(os.path.join(self.live, rel), data):
+            return False
+        self.put(rel, data)
+        return True
+
+    def put(self, rel: str, data: bytes) -> None:
+        """Put ``data`` at ``rel`` in the spare as a new file (the old one is shared with the live site)."""
+        path = os.path.join(self.spare, rel)
+        if not self.empty:
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                pass
+            except OSError:  # a folder where the new version has a file
+                _make_room(Path(path), Path(self.spare))
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError:  # a new folder, or something of the old version in the way
+            folder = os.path.dirname(path)
+            if self.empty and not os.path.lexists(folder):
+                os.makedirs(folder, exist_ok=True)  # another worker may be making it too
+            else:
+                _make_room(Path(path), Path(self.spare))
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+
+
 class StagedTree:
     """A new version of the folder ``target``, published at once, at the cost of what changed.
 
@@ -181,7 +230,10 @@ class StagedTree:
         self.written: set[str] = set()
         """Relative paths written with new bytes."""
         self._ready = False
-        self._folders: set[Path] = set()
+        self._empty = False
+        """The spare was made empty for this version (no live site): nothing in it to clear."""
+        self._live = self.target.is_dir()
+        """A live version exists, to compare new files with."""
 
     def __enter__(self) -> StagedTree:
         return self
@@ -192,23 +244,29 @@ class StagedTree:
 
     def write(self, rel: str, data: bytes) -> bool:
         """Make ``rel`` hold ``data`` in the new version; True when that differs from the old one."""
-        with contextlib.suppress(OSError):
-            if (self.target / rel).read_bytes() == data:
-                return False
-        path = self._prepared() / rel
-        if path.parent in self._folders:  # known to be a folder of the spare: just clear the file
-            try:
-                path.unlink()
-            except FileNotFoundError:
-                pass
-            except OSError:  # a folder where the new version has a file
-                _make_room(path, self.spare)
-        else:
-            _make_room(path, self.spare)
-            self._folders.update(path.parents)
-        path.write_bytes(data)  # a new inode: the old file is a hard link shared with the live site
+        if self._live and _holds(self.target / rel, data):
+            return False
+        self._prepared()
+        self.writer().put(rel, data)
         self.written.add(rel)
         return True
+
+    def prepare(self) -> SpareWriter:
+        """Ready the spare now, for worker processes that write into it (:meth:`SpareWriter.write`).
+
+        Report what they wrote with :meth:`record`.  A spare prepared for
+        nothing (every file came out as it was) is not swapped in.
+        """
+        self._prepared()
+        return self.writer()
+
+    def writer(self) -> SpareWriter:
+        """Writes into the spare as :meth:`write` does (the spare must be prepared)."""
+        return SpareWriter(str(self.target) if self._live else "", str(self.spare), self._empty)
+
+    def record(self, rel: str) -> None:
+        """Note that ``rel`` was written with new bytes by a :class:`SpareWriter`."""
+        self.written.add(rel)
 
     def publish(self, keep: Iterable[str], previous: Iterable[str] | None = None) -> int:
         """Make the new version live: the files written or in ``keep``; return how many old files went.
@@ -222,8 +280,11 @@ class StagedTree:
         else:
             old = set(previous) if previous is not None else _files_under(self.target)
             stale = sorted(rel for rel in old - wanted if os.path.lexists(self.target / rel))
-        if not self._ready and not stale:
-            return 0  # nothing changed: no copy, no swap
+        if not self.written and not stale:
+            if self._ready:  # prepared, but every file came out as it was: the spare is the live version
+                self._ready = self._empty = False
+                self._save_state(changed=[])
+            return 0  # nothing changed: no swap
         spare = self._prepared()
         for rel in stale:
             path = spare / rel
@@ -248,6 +309,7 @@ class StagedTree:
         if not self.target.is_dir():
             shutil.rmtree(self.spare, ignore_errors=True)
             self.spare.mkdir(parents=True)
+            self._empty = True
         elif state is not None and state.get("changed") is not None and self.spare.is_dir() \
                 and state.get("live") == _identity(self.target) and state.get("spare") == _identity(self.spare):
             for rel in state["changed"]:
@@ -268,8 +330,8 @@ class StagedTree:
             os.rename(self.target, old)
             os.rename(self.spare, self.target)
             os.rename(old, self.spare)
-        self._ready = False
-        self._folders.clear()
+        self._ready = self._empty = False
+        self._live = True
         _fsync_dir(self.target.parent)
 
     def _load_state(self) -> dict[str, Any] | None:
@@ -322,7 +384,8 @@ def _make_room(path: Path, root: Path) -> None:
     for parent in reversed(path.relative_to(root).parents):
         folder = root / parent
         if folder.is_file() or folder.is_symlink():
-            folder.unlink()
+            with contextlib.suppress(FileNotFoundError):  # another worker cleared it
+                folder.unlink()
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)

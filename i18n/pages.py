@@ -17,9 +17,10 @@ chooser at ``/`` (the ``x-default``), ``/404.html``, ``/translation-status/``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -95,6 +96,31 @@ class Model:
         return self.config.locales
 
 
+OWN_PAGE_ONLY = ("article_key", "minutes", "translated", "fuzzy", "translated_chars", "left")
+"""Fields of a :class:`Version` that only its own page, the feed and the status page show."""
+
+
+def shows_only_on_own_pages(old: Version, new: Version) -> bool:
+    """True when ``new`` differs from ``old`` only in what :func:`pages_showing` covers."""
+    return dataclasses.replace(new, **{f: getattr(old, f) for f in OWN_PAGE_ONLY}) == old
+
+
+def pages_showing(model: Model, updated: Iterable[tuple[str, str]]) -> list[PageJob]:
+    """The pages that show these (post name, locale code) versions' own-page fields.
+
+    Their post pages, their languages' feeds and the status page: when only
+    :data:`OWN_PAGE_ONLY` fields changed, no other page can differ.
+    """
+    updated = sorted(updated)
+    infos = {i.name: i for i in model.posts}
+    by_code = {loc.code: loc for loc in model.locales}
+    jobs = [_post_page(model, infos[name], by_code[code]) for name, code in updated]
+    for code in sorted({code for _, code in updated}):
+        jobs.append(_feed(model, by_code[code]))
+    jobs.append(_status_page(model))
+    return jobs
+
+
 def term_slug(term: str) -> str:
     """URL slug of a category or tag: from the source term, the same in every language."""
     return slugify_unicode(term, "-") or "term"
@@ -107,24 +133,32 @@ def _json_for_script(data: object) -> Markup:
 
 
 def plan(model: Model) -> Iterator[PageJob]:
-    """Every page of the site (sitemap and robots.txt last)."""
-    jobs: list[PageJob] = []
-    for info in model.posts:
-        for locale in model.locales:
-            jobs.append(_post_page(model, info, locale))
-    for locale in model.locales:
-        jobs += _listing_pages(model, locale)
-        jobs += _taxonomy_pages(model, locale)
-        jobs.append(_feed(model, locale))
-        jobs.append(_not_found(model, locale, f"/{locale.url_segment}/404.html"))
-    jobs.append(_chooser(model))
-    jobs.append(_not_found(model, model.config.source_locale, "/404.html"))
-    jobs.append(_status_page(model))
-    yield from jobs
-    yield PageJob("/sitemap.xml", "sitemap.xml", model.config.source_locale.code,
-                  {"entries": [j.sitemap for j in jobs if j.sitemap]})
+    """Every page of the site (sitemap and robots.txt last), planned as they are asked for.
+
+    No job is kept here: a rendered page's context goes as soon as its caller drops it.
+    """
+    sitemap: list[dict[str, Any]] = []
+    for job in _pages(model):
+        if job.sitemap:
+            sitemap.append(job.sitemap)
+        yield job
+    yield PageJob("/sitemap.xml", "sitemap.xml", model.config.source_locale.code, {"entries": sitemap})
     yield PageJob("/robots.txt", "robots.txt", model.config.source_locale.code,
                   {"sitemap": model.urls.absolute("/sitemap.xml")})
+
+
+def _pages(model: Model) -> Iterator[PageJob]:
+    for info in model.posts:
+        for locale in model.locales:
+            yield _post_page(model, info, locale)
+    for locale in model.locales:
+        yield from _listing_pages(model, locale)
+        yield from _taxonomy_pages(model, locale)
+        yield _feed(model, locale)
+        yield _not_found(model, locale, f"/{locale.url_segment}/404.html")
+    yield _chooser(model)
+    yield _not_found(model, model.config.source_locale, "/404.html")
+    yield _status_page(model)
 
 
 def _site(model: Model, lang: Language) -> dict[str, Any]:

@@ -27,12 +27,9 @@ from .files import StagedTree
 from .inputs import Inputs, file_key
 from .locales import SiteLocale
 from .model import Version
-from .pages import Model, PageJob, _feed, _post_page, _status_page
+from .pages import Model, PageJob, pages_showing, shows_only_on_own_pages
 from .paths import SITE_DOMAIN, catalog_path
 from .theme import THEME_DIR
-
-_OWN_PAGE_ONLY = ("article_key", "minutes", "translated", "fuzzy", "translated_chars", "left")
-"""Fields of a :class:`Version` that only its own page, the feed and the status page show."""
 
 
 @dataclass
@@ -85,34 +82,27 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     if not changed <= catalogs.keys():
         return None
     files = {f.name: f for f in inputs.posts}
+    # A new Inputs: the session's stays what the last build saw until this one succeeds.
+    inputs = dataclasses.replace(inputs, catalogs={**inputs.catalogs, **{
+        catalogs[path]: file_key(Path(path)) for path in changed}})
     ctx = ArticleContext(config, inputs, session.cache, model.languages, {i.name: i for i in model.posts})
     updated: dict[tuple[str, str], Version] = {}
     for path in sorted(changed):
         name, code = catalogs[path]
-        inputs.catalogs[(name, code)] = file_key(Path(path))
         new = render_article(ctx, files[name], _locale(model.locales, code))  # raises on a bad catalog
         old = model.versions[(name, code)]
-        if dataclasses.replace(new, **{f: getattr(old, f) for f in _OWN_PAGE_ONLY}) != old:
+        if not shows_only_on_own_pages(old, new):
             return None  # listings, switchers or hreflang change too: the full build decides
         updated[(name, code)] = new
     for key, version in updated.items():
         model.versions[key] = version
-    jobs = _pages_of(model, updated)
+    jobs = pages_showing(model, updated)
     rendered, written = _render(config, session, inputs, jobs)
-    session.stamps = now
+    session.stamps, session.inputs = now, inputs
     session.cache.put("state", "manifest", session.manifest)
     session.cache.put("state", "last-build", (digest("build", inputs.key), len(session.manifest)))
+    session.cache.put("state", "inputs", inputs)
     return rendered, written
-
-
-def _pages_of(model: Model, updated: dict[tuple[str, str], Version]) -> list[PageJob]:
-    """The pages that show the updated versions: their post pages, feeds and the status page."""
-    infos = {i.name: i for i in model.posts}
-    jobs = [_post_page(model, infos[name], _locale(model.locales, code)) for name, code in updated]
-    for code in sorted({code for _, code in updated}):
-        jobs.append(_feed(model, _locale(model.locales, code)))
-    jobs.append(_status_page(model))
-    return jobs
 
 
 def _render(config: SiteConfig, session: Session, inputs: Inputs, jobs: list[PageJob]) -> tuple[int, int]:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .cache import BuildCache, digest
 from .config import SiteConfig
 from .errors import Location, PipelineError, Problem, Problems
-from .files import StagedTree
+from .files import SpareWriter, StagedTree
 from .inputs import Inputs, PostFile, scan
 from .locales import PSEUDO_CODE, SiteLocale, pseudo_locale
 from .model import PostInfo, Version
@@ -105,12 +105,14 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
             and (session is None or session.model is not None):
         return BuildReport(pages=last[1], languages=len(config.locales), noop=True)
 
+    last_inputs, last_index = cache.get("state", "inputs"), cache.get("state", "index")
     model = load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress)
     versions = model.versions
     report = BuildReport(languages=len(config.locales),
                          statuses={k: v.status for k, v in versions.items() if k[1] != PSEUDO_CODE})
+    only = _pages_to_redo(model, inputs, last_inputs, last_index, manifest, config.output_dir)
     with StagedTree(config.output_dir) as tree:  # the old site stays whole until the new one is
-        new_manifest = _render_pages(model, inputs, cache, manifest, jobs, report, tree)
+        new_manifest = _render_pages(model, inputs, cache, manifest, jobs, report, tree, only)
         new_manifest.update(_write_assets(config, report, tree))
         # What the last build wrote is what may have to go (no walk of the output); without
         # a manifest, the output folder is walked and anything this build does not make goes.
@@ -122,6 +124,7 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
         session.config, session.model, session.inputs = (None if pseudo else config), model, inputs
         session.manifest, session.stamps = dict(new_manifest), before
     cache.put("state", "last-build", (state_key, report.pages))
+    cache.put("state", "inputs", inputs)
     for key in {v.article_key for v in versions.values()}:
         cache.mark_used("article", key)
         cache.mark_used("version", key)
@@ -131,6 +134,7 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
     cache.mark_used("state", "manifest")
     cache.mark_used("state", "index")
     cache.mark_used("state", "last-build")
+    cache.mark_used("state", "inputs")
     cache.prune(("source", "info", "article", "version", "state"))
     return report
 
@@ -185,6 +189,28 @@ def _save_index(cache: BuildCache, inputs: Inputs, infos: dict[str, PostInfo],
     cache.put("state", "index", {"info": by_key, "version": {v.article_key: v for v in versions.values()}})
 
 
+def _pages_to_redo(model: Model, inputs: Inputs, last_inputs: object, last_index: object,
+                   manifest: dict[str, str], output_dir: Path) -> list[PageJob] | None:
+    """The only pages to render again when nothing but post catalogs changed, and only in
+    what a version's own pages show (:func:`i18n.pages.pages_showing`); None: plan every page.
+    """
+    from .pages import pages_showing, shows_only_on_own_pages
+
+    if not isinstance(last_inputs, Inputs) or not isinstance(last_index, dict) or not manifest:
+        return None
+    same = ("config", "includes", "layouts", "posts_set", "site_catalogs", "extra")
+    if any(getattr(inputs, f) != getattr(last_inputs, f) for f in same) \
+            or [p.key for p in inputs.posts] != [p.key for p in last_inputs.posts] \
+            or inputs.catalogs.keys() != last_inputs.catalogs.keys() or not _intact(output_dir, manifest):
+        return None
+    old = {(v.post, v.locale): v for v in (last_index.get("version") or {}).values() if isinstance(v, Version)}
+    updated = [k for k, h in inputs.catalogs.items() if last_inputs.catalogs[k] != h]
+    for key in updated:
+        if key not in old or not shows_only_on_own_pages(old[key], model.versions[key]):
+            return None  # titles, excerpts or publish states change: listings, switchers, hreflang too
+    return pages_showing(model, updated)
+
+
 def _intact(output_dir: Path, manifest: dict[str, str]) -> bool:
     return bool(manifest) and all(os.path.isfile(output_dir / rel) for rel in manifest)
 
@@ -196,11 +222,12 @@ _STATE: dict[str, Any] = {}
 
 
 def _info_task(file: PostFile) -> PostInfo | Problem:
-    from .articles import post_info, read_source
+    from .articles import post_info
+    from .content import read_post
 
     config, cache = _STATE["config"], _STATE["cache"]
     try:
-        info = post_info(read_source(file, config.root, cache).post)
+        info = post_info(read_post(file.path, config.root))  # front matter: no need to segment yet
     except PipelineError as exc:
         return exc.problem
     cache.put("info", file.key, info, disk=False)  # saved with the build's index
@@ -349,18 +376,28 @@ def _render_job(job: PageJob) -> bytes:
     return render_page(languages[job.locale].jinja, job.template, context).encode("utf-8")
 
 
+def _write_job(item: tuple[str, PageJob]) -> tuple[str, bool]:
+    """Render a page and write it into the prepared spare (in a worker, so writes run in parallel too)."""
+    rel, job = item
+    writer: SpareWriter = _STATE["writer"]
+    return rel, writer.write(rel, _render_job(job))
+
+
 def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dict[str, str], jobs: int,
-                  report: BuildReport, tree: StagedTree) -> dict[str, str]:
-    """Render every page whose key changed; return the new manifest (output path -> page key)."""
+                  report: BuildReport, tree: StagedTree, only: list[PageJob] | None = None) -> dict[str, str]:
+    """Render every page whose key changed; return the new manifest (output path -> page key).
+
+    ``only``: the pages that can have changed, the others staying as the manifest says.
+    """
     from .pages import plan
 
     salts = {code: inputs.page_salt(code) for code in model.languages}
     urls = model.urls
     out_dir = str(model.config.output_dir)
-    new_manifest: dict[str, str] = {}
-    _STATE.update(languages=model.languages, cache=cache)
+    new_manifest: dict[str, str] = {} if only is None else dict(manifest)
+    _STATE.update(languages=model.languages, cache=cache, writer=None)
     with _Workers(jobs) as workers:
-        for batch in _batches(plan(model), BATCH):
+        for batch in _batches(plan(model) if only is None else only, BATCH):
             todo = []
             for job in batch:
                 rel = urls.output_rel(job.path)
@@ -369,9 +406,12 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
                 if manifest.get(rel) != key or not os.path.isfile(os.path.join(out_dir, rel)):
                     job.materialize()
                     todo.append((rel, job))
-            for (rel, _job), data in zip(todo, workers.map(_render_job, [j for _, j in todo]), strict=True):
+            if todo and _STATE["writer"] is None:
+                _STATE["writer"] = tree.prepare()  # before the workers start: they inherit it
+            for rel, changed in workers.imap(_write_job, todo):
                 report.rendered += 1
-                if tree.write(rel, data):
+                if changed:
+                    tree.record(rel)
                     report.written += 1
     return new_manifest
 

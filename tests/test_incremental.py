@@ -111,3 +111,33 @@ def test_incremental_build_equals_clean_build(tmp_path_factory: pytest.TempPathF
         clean = work / f"clean{step}"
         _copy_inputs(site, clean)
         assert incremental == _build(clean, 1), f"after {[(e.__name__, n) for e, n in edits[:step + 1]]}"  # type: ignore[attr-defined]
+
+
+def _clean_copy(site: Path, dest: Path) -> dict[str, bytes]:
+    _copy_inputs(site, dest)
+    return _build(dest, 1)
+
+
+def test_a_translation_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    """From the command line too: its post page and its feed, not every page of the site."""
+    site = tmp_path / "site"
+    _copy_inputs(ROOT, site)
+    for n in range(3):
+        _add_post(site, 100 + n)
+    build(load_config(site), jobs=1)
+    po = site / "locales" / "ko" / "LC_MESSAGES" / f"{POST}.po"
+    edit_msgstr(po, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (수정)")
+    report = build(load_config(site), jobs=1)
+    # The Korean post page and feed, which carries the article; counts are unchanged, so the status page too.
+    assert (report.rendered, report.written) == (2, 2)
+    assert "(수정)" in (site / "_site" / "ko" / "2021/02/22/tesla-ai-jim-keller/index.html").read_text("utf-8")
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean1")
+
+    edit_msgstr(po, "TeslaのAI技術について", lambda s: s + " 2")  # a title: listings and switchers show it
+    report = build(load_config(site), jobs=1)
+    assert report.rendered > 2  # beside the post page and the feed: the index, the category page, ...
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean2")
+
+    edit_msgstr(po, "Q（Lex）：はい、GPT-3以降", lambda _s: "")  # untranslated: counts and maybe the state change
+    report = build(load_config(site), jobs=1)
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean3")
