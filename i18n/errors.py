@@ -33,6 +33,8 @@ class Location:
         """Build a location, showing ``path`` relative to ``root`` when inside it."""
         p = Path(path)
         if root is not None:
+            if p.is_absolute() == root.is_absolute() and p.is_relative_to(root) and ".." not in p.parts:
+                return cls(p.relative_to(root).as_posix(), line)  # as spelled: no need to ask the disk
             with contextlib.suppress(ValueError):
                 p = p.resolve().relative_to(root.resolve())
         return cls(p.as_posix(), line)

@@ -32,10 +32,9 @@ from .errors import Location, PipelineError, Problems
 from .files import remove_temporary_files
 from .inputs import code_digest
 from .liquid_stage import TRANSLATABLE
+from .paths import TAXONOMY_CONTEXT
 from .project import SITE_DOMAIN, Source, catalog_locales, catalog_path, read_sources, template_path
 from .theme import THEME_DIR
-
-TAXONOMY_CONTEXT = {"categories": "category", "tags": "tag"}
 
 
 @dataclass

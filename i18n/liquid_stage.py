@@ -41,11 +41,6 @@ from liquid.parser import get_parser
 from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG
-from pygments import highlight as pygments_highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexer import Lexer
-from pygments.lexers import TextLexer, get_lexer_by_name
-from pygments.util import ClassNotFound
 
 from .config import SiteConfig
 from .content import Post
@@ -263,6 +258,13 @@ class HighlightTag(Tag):
 
 def highlight_code(code: str, lang: str, options: Mapping[str, str]) -> str:
     """Jekyll's ``highlight`` output: Rouge's markup, with Pygments' tokens and CSS classes."""
+    # Pygments is imported here: most posts have no code to highlight, and a rebuild should not wait for it.
+    from pygments import highlight as pygments_highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexer import Lexer
+    from pygments.lexers import TextLexer, get_lexer_by_name
+    from pygments.util import ClassNotFound
+
     code = re.sub(r"\A[\r\n]+|[\r\n]+\Z", "", code)
     lexer: Lexer
     try:

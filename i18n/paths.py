@@ -12,6 +12,8 @@ from .config import LOCALES_DIR, SiteConfig
 from .locales import SiteLocale
 
 SITE_DOMAIN = "site"
+TAXONOMY_CONTEXT = {"categories": "category", "tags": "tag"}
+"""The msgctxt of category and tag names in ``site.po``."""
 """Catalog name of UI strings and taxonomy terms."""
 
 

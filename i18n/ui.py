@@ -17,8 +17,8 @@ from babel.messages.catalog import Catalog
 from .cache import CACHE_DIR
 from .catalogs import translations_of, usable_translation
 from .config import SiteConfig
-from .extract import TAXONOMY_CONTEXT
 from .locales import SiteLocale
+from .paths import TAXONOMY_CONTEXT
 from .render import make_jinja
 
 
