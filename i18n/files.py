@@ -234,13 +234,17 @@ class StagedTree:
         """The spare was made empty for this version (no live site): nothing in it to clear."""
         self._live = self.target.is_dir()
         """A live version exists, to compare new files with."""
+        self._had_spare = os.path.lexists(self.spare)
 
     def __enter__(self) -> StagedTree:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        pass  # an unpublished spare stays marked as not in sync; the next run rebuilds it
+        # An unpublished spare stays marked as not in sync, and the next run rebuilds it;
+        # one this run made (there was none) goes, so that a failed build leaves nothing behind.
+        if exc is not None and self._ready and not self._had_spare:
+            shutil.rmtree(self.spare, ignore_errors=True)
 
     def write(self, rel: str, data: bytes) -> bool:
         """Make ``rel`` hold ``data`` in the new version; True when that differs from the old one."""

@@ -16,6 +16,7 @@ import datetime as dt
 import gettext
 import math
 import re
+import traceback
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 
+from .errors import Location, PipelineError
 from .kramdown import TOC_MARKER, KramdownExtension
 from .locales import SiteLocale
 from .theme import THEME_DIR
@@ -130,6 +132,20 @@ def make_jinja(locale: SiteLocale, translations: gettext.NullTranslations,
     return env
 
 
-def render_page(env: jinja2.Environment, template: str, context: dict[str, Any]) -> str:
-    """Render a layout to a page."""
-    return env.get_template(template).render(**context)
+def render_page(env: jinja2.Environment, template: str, context: dict[str, Any], root: Path | None = None) -> str:
+    """Render a layout to a page; raise :class:`PipelineError` at the layout line that fails.
+
+    ``root``: the site folder, which locations are shown relative to.
+    """
+    try:
+        return env.get_template(template).render(**context)
+    except jinja2.TemplateError as exc:
+        where = Location(f"layouts/{template}")
+        if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+            where = Location.of(exc.filename, exc.lineno, root)
+        else:  # Jinja2 gives each template frame its file and line: the innermost is where it failed
+            for frame, line in traceback.walk_tb(exc.__traceback__):
+                name = frame.f_code.co_filename
+                if not name.endswith(".py") and Path(name).is_file():
+                    where = Location.of(name, line, root)
+        raise PipelineError(where, f"layout {template}: {exc.message or type(exc).__name__}") from None

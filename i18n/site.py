@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 # stages that use them (below), so that a build with nothing to do never pays for them.
 
 BATCH = 256
-"""Pages rendered per batch: bounds memory while keeping workers busy."""
+"""Pages planned ahead of the workers at most: bounds memory while keeping workers busy."""
 _PARALLEL_FROM = 24
 """Fewer tasks than this run in this process: starting workers would cost more."""
 
@@ -373,14 +374,18 @@ def _render_job(job: PageJob) -> bytes:
         entries = [{**e, "content": str(cache.get("article", e["article_key"]) or "")}
                    for e in context["feed"]["entries"]]
         context = {**context, "feed": {**context["feed"], "entries": entries}}
-    return render_page(languages[job.locale].jinja, job.template, context).encode("utf-8")
+    lang = languages[job.locale]
+    return render_page(lang.jinja, job.template, context, lang.config.root).encode("utf-8")
 
 
-def _write_job(item: tuple[str, PageJob]) -> tuple[str, bool]:
+def _write_job(item: tuple[SpareWriter, str, PageJob]) -> tuple[str, bool | Problem]:
     """Render a page and write it into the prepared spare (in a worker, so writes run in parallel too)."""
-    rel, job = item
-    writer: SpareWriter = _STATE["writer"]
-    return rel, writer.write(rel, _render_job(job))
+    writer, rel, job = item
+    try:
+        data = _render_job(job)
+    except PipelineError as exc:
+        return rel, exc.problem  # a problem crosses back from a worker; an exception would not
+    return rel, writer.write(rel, data)
 
 
 def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dict[str, str], jobs: int,
@@ -388,6 +393,8 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     """Render every page whose key changed; return the new manifest (output path -> page key).
 
     ``only``: the pages that can have changed, the others staying as the manifest says.
+    Pages are planned while workers render the ones before (at most :data:`BATCH` ahead,
+    so contexts never pile up in memory).
     """
     from .pages import plan
 
@@ -395,24 +402,42 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     urls = model.urls
     out_dir = str(model.config.output_dir)
     new_manifest: dict[str, str] = {} if only is None else dict(manifest)
-    _STATE.update(languages=model.languages, cache=cache, writer=None)
+    window = threading.Semaphore(BATCH)
+    stop = threading.Event()
+
+    def todo() -> Iterator[tuple[SpareWriter, str, PageJob]]:
+        writer = None
+        for job in plan(model) if only is None else only:
+            rel = urls.output_rel(job.path)
+            key = job.key(salts[job.locale])
+            new_manifest[rel] = key
+            if manifest.get(rel) != key or not os.path.isfile(os.path.join(out_dir, rel)):
+                window.acquire()
+                if stop.is_set():
+                    return
+                writer = writer or tree.prepare()
+                job.materialize()
+                yield writer, rel, job
+
+    _STATE.update(languages=model.languages, cache=cache)
+    written = []
+    expected = len(only) if only is not None else len(model.posts) * len(model.locales)
     with _Workers(jobs) as workers:
-        for batch in _batches(plan(model) if only is None else only, BATCH):
-            todo = []
-            for job in batch:
-                rel = urls.output_rel(job.path)
-                key = job.key(salts[job.locale])
-                new_manifest[rel] = key
-                if manifest.get(rel) != key or not os.path.isfile(os.path.join(out_dir, rel)):
-                    job.materialize()
-                    todo.append((rel, job))
-            if todo and _STATE["writer"] is None:
-                _STATE["writer"] = tree.prepare()  # before the workers start: they inherit it
-            for rel, changed in workers.imap(_write_job, todo):
+        try:
+            for rel, changed in workers.imap(_write_job, todo(), expected):
+                window.release()
+                if isinstance(changed, Problem):
+                    raise PipelineError(changed.location, changed.message)
                 report.rendered += 1
                 if changed:
-                    tree.record(rel)
-                    report.written += 1
+                    written.append(rel)
+        finally:
+            stop.set()  # a planner waiting for room stops (after an error, nobody consumes results)
+            for _ in range(BATCH):
+                window.release()
+    for rel in written:
+        tree.record(rel)
+    report.written += len(written)
     return new_manifest
 
 
@@ -430,17 +455,6 @@ def _write_assets(config: SiteConfig, report: BuildReport, tree: StagedTree) -> 
 
 # -- parallel map -----------------------------------------------------------------------------
 
-def _batches(items: Iterable[T], size: int) -> Iterator[list[T]]:
-    batch: list[T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 class _Workers:
     """Forked worker processes for one stage, started on first need (they inherit ``_STATE`` then)."""
 
@@ -448,14 +462,19 @@ class _Workers:
         self.jobs = jobs
         self.pool: Any = None
 
-    def imap(self, fn: Callable[[T], R], items: list[T]) -> Iterator[R]:
-        """``fn(x) for x in items``, in parallel when worth it, in order, as results arrive."""
-        if self.jobs <= 1 or (self.pool is None and len(items) < _PARALLEL_FROM) \
+    def imap(self, fn: Callable[[T], R], items: Iterable[T], expected: int | None = None) -> Iterator[R]:
+        """``fn(x) for x in items``, in parallel when worth it, in order, as results arrive.
+
+        ``expected``: about how many items there are, when ``items`` is not a list
+        (it is then consumed by the pool's feeder thread as workers need more).
+        """
+        count = expected if expected is not None else len(items)  # type: ignore[arg-type]
+        if self.jobs <= 1 or (self.pool is None and count < _PARALLEL_FROM) \
                 or "fork" not in multiprocessing.get_all_start_methods():
             return (fn(x) for x in items)
         if self.pool is None:
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
-        chunk = max(1, min(16, len(items) // (self.jobs * 8)))
+        chunk = max(1, min(16, count // (self.jobs * 8)))
         results: Iterator[R] = self.pool.imap(fn, items, chunksize=chunk)
         return results
 
