@@ -277,20 +277,21 @@ def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[st
 
 # -- stage 2: articles ------------------------------------------------------------------------
 
-def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[Version | Problem]:
-    from .articles import read_source, render_article
+def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[tuple[Version, str] | Problem]:
+    """Render one post's articles (in a worker): the parent stores them, since only it writes the cache."""
+    from .articles import make_article, read_source
     from .translate import UnsafeTranslationError
 
     ctx: ArticleContext = _STATE["articles"]
     file, locales = task
-    out: list[Version | Problem] = []
+    out: list[tuple[Version, str] | Problem] = []
     try:
         source = read_source(file, ctx.config.root, ctx.cache)  # once for all its languages
     except PipelineError as exc:
         return [exc.problem]
     for locale in locales:
         try:
-            out.append(render_article(ctx, file, locale, source))
+            out.append(make_article(ctx, file, locale, source))
         except UnsafeTranslationError as exc:
             out.extend(exc.problems)  # every refused translation of the catalog, not just the first
         except PipelineError as exc:
@@ -300,6 +301,8 @@ def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[Version
 
 def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[SiteLocale, ...], jobs: int,
                      problems: Problems, progress: Callable[[int, int], None] | None) -> dict[tuple[str, str], Version]:
+    from .articles import keep_article
+
     versions: dict[tuple[str, str], Version] = {}
     tasks = []
     for file in files:
@@ -322,7 +325,9 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
                     if result not in problems.items:  # a source error fails every language alike
                         problems.add(result)
                 else:
-                    versions[(result.post, result.locale)] = result
+                    version, html = result
+                    keep_article(ctx.cache, version, html)  # only this process writes the cache
+                    versions[(version.post, version.locale)] = version
             done += 1
             if progress is not None:
                 progress(done, len(files))
