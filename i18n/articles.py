@@ -15,7 +15,7 @@ Two steps, each a pure function of hashed inputs, so each result is cached
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,15 @@ class ArticleContext:
     languages: dict[str, Language]
     """Locale code -> its interface (the pseudo-locale included when built)."""
     infos: dict[str, PostInfo]
+    _by_key: dict[str, tuple[PostFile, SiteLocale]] = field(default_factory=dict, init=False, repr=False)
+
+    def article_of(self, key: str) -> tuple[PostFile, SiteLocale] | None:
+        """The post and language whose article has the cache key ``key``, if one of this build's has it."""
+        if key not in self._by_key:  # first call, or the inputs changed (a preview's saved catalog)
+            self._by_key = {self.key(file, lang.locale): (file, lang.locale)
+                            for file in self.inputs.posts if file.name in self.infos
+                            for lang in self.languages.values()}
+        return self._by_key.get(key)
 
     def key(self, file: PostFile, locale: SiteLocale) -> str:
         """Cache key of ``file``'s article in ``locale``."""

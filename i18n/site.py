@@ -340,18 +340,35 @@ def _render_job(job: PageJob) -> bytes:
     from .render import render_page
 
     languages: dict[str, Language] = _STATE["languages"]
-    cache: BuildCache = _STATE["cache"]
     context = job.materialize()
     if job.article_key:
         from markupsafe import Markup
 
-        context = {**context, "post": {**context["post"], "html": Markup(cache.get("article", job.article_key))}}
+        context = {**context, "post": {**context["post"], "html": Markup(_article_html(job.article_key))}}
     if job.feed_articles:
         # Atom's type="html" content is escaped HTML: a plain str, which autoescaping escapes.
-        entries = [{**e, "content": str(cache.get("article", e["article_key"]) or "")}
-                   for e in context["feed"]["entries"]]
+        entries = [{**e, "content": _article_html(e["article_key"])} for e in context["feed"]["entries"]]
         context = {**context, "feed": {**context["feed"], "entries": entries}}
     return render_page(languages[job.locale].jinja, job.template, context).encode("utf-8")
+
+
+def _article_html(key: str) -> str:
+    """The article HTML stored under ``key``, rendered again if the cache lost it during the build.
+
+    The article stage stored it, but the cache may have been deleted since, or
+    have failed to keep it: a page never shows less than its article.
+    """
+    from .articles import make_article
+
+    cache: BuildCache = _STATE["cache"]
+    html = cache.get("article", key)
+    if isinstance(html, str):
+        return html
+    ctx: ArticleContext = _STATE["articles"]
+    found = ctx.article_of(key)
+    if found is None:
+        raise RuntimeError(f"no article of this build has the key {key}")
+    return make_article(ctx, *found)[1]
 
 
 def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dict[str, str], jobs: int,
