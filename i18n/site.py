@@ -86,12 +86,19 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
     """
     if session is not None:
         cache = session.cache
-        if not pseudo:
+    cache = cache or BuildCache(config.root)
+    try:
+        if session is not None and not pseudo:
             quick = _quick(config, session)
             if quick is not None:
                 return quick
-    cache = cache or BuildCache(config.root)
-    jobs = max(1, jobs or os.cpu_count() or 1)
+        return _build(config, max(1, jobs or os.cpu_count() or 1), pseudo, cache, progress, session)
+    finally:
+        cache.close()  # committed; a later build (a preview server's) opens the database again
+
+
+def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
+           progress: Callable[[int, int], None] | None, session: Session | None) -> BuildReport:
     locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
     if session is not None:
         from .preview import stamps
@@ -143,7 +150,12 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     from .pages import Model
     from .urls import Urls
 
-    cache = cache or BuildCache(config.root)
+    if cache is None:
+        cache = BuildCache(config.root)
+        try:
+            return load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress)
+        finally:
+            cache.close()
     jobs = max(1, jobs or os.cpu_count() or 1)
     locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
     inputs = inputs or scan(config, locales)
@@ -160,6 +172,7 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     versions = _render_articles(ctx, [f for f in inputs.posts if f.name in infos], locales, jobs, problems, progress)
     if problems.errors:
         _save_index(cache, inputs, infos, versions)  # what did render is not redone once the error is fixed
+    cache.commit()  # the articles, for the workers of the page stage to read
     problems.raise_if_errors()
     return Model(config, Urls(config), sorted(infos.values(), key=lambda i: i.sort_key, reverse=True),
                  versions, languages, locales)
@@ -180,7 +193,7 @@ def _quick(config: SiteConfig, session: Session) -> BuildReport | None:
 
 def _save_index(cache: BuildCache, inputs: Inputs, infos: dict[str, PostInfo],
                 versions: dict[tuple[str, str], Version]) -> None:
-    """The small per-post results (infos, versions) every build reads back, in one cache file."""
+    """The small per-post results (infos, versions) every build reads back, in one cache entry."""
     by_key = {f.key: infos[f.name] for f in inputs.posts if f.name in infos}
     cache.put("state", "index", {"info": by_key, "version": {v.article_key: v for v in versions.values()}})
 
@@ -380,6 +393,7 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     urls = model.urls
     out_dir = str(model.config.output_dir)
     new_manifest: dict[str, str] = {}
+    cache.commit()  # before workers read it
     _STATE.update(languages=model.languages, cache=cache)
     with _Workers(jobs) as workers:
         for batch in _batches(plan(model), BATCH):
