@@ -5,16 +5,17 @@ Two steps, each a pure function of hashed inputs, so each result is cached
 
 1. :func:`read_source` parses and segments a post (key: its path and bytes)
    and gives the :class:`~i18n.model.PostInfo` that listings need.
-2. :func:`render_article` merges the post with one language's catalog
+2. :func:`make_article` merges the post with one language's catalog
    (:func:`i18n.translate.localize`, the publish decision), runs Liquid, then
    Markdown, and gives a :class:`~i18n.model.Version` plus the article HTML
    (key: the source, that catalog, that language's ``site.po``, includes,
-   the set of posts and the configuration).
+   the set of posts and the configuration).  Workers render; the process
+   that owns the cache stores the results (:func:`keep_article`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,15 @@ class ArticleContext:
     languages: dict[str, Language]
     """Locale code -> its interface (the pseudo-locale included when built)."""
     infos: dict[str, PostInfo]
+    _by_key: dict[str, tuple[PostFile, SiteLocale]] = field(default_factory=dict, init=False, repr=False)
+
+    def article_of(self, key: str) -> tuple[PostFile, SiteLocale] | None:
+        """The post and language whose article has the cache key ``key``, if one of this build's has it."""
+        if key not in self._by_key:  # first call, or the inputs changed (a preview's saved catalog)
+            self._by_key = {self.key(file, lang.locale): (file, lang.locale)
+                            for file in self.inputs.posts if file.name in self.infos
+                            for lang in self.languages.values()}
+        return self._by_key.get(key)
 
     def key(self, file: PostFile, locale: SiteLocale) -> str:
         """Cache key of ``file``'s article in ``locale``."""
@@ -89,6 +99,8 @@ class ArticleContext:
 def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale, source: Source | None = None) -> Version:
     """``file`` in ``locale`` (cached): its :class:`Version`; the HTML goes to the cache.
 
+    For the process that owns the cache; a worker process calls :func:`make_article`
+    and hands its result to that process, which :func:`keep_article` stores.
     ``source``: the post already read (all its languages are rendered from one reading).
     """
     key = ctx.key(file, locale)
@@ -96,6 +108,21 @@ def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale, sour
     if isinstance(cached, Version) and ctx.cache.has("article", key):
         ctx.cache.mark_used("article", key)
         return cached
+    version, html = make_article(ctx, file, locale, source)
+    keep_article(ctx.cache, version, html)
+    return version
+
+
+def keep_article(cache: BuildCache, version: Version, html: str) -> None:
+    """Store an article :func:`make_article` rendered (its version is saved with the build's index)."""
+    cache.put("article", version.article_key, html)
+    cache.put("version", version.article_key, version, disk=False)
+
+
+def make_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale,
+                 source: Source | None = None) -> tuple[Version, str]:
+    """``file`` in ``locale``, rendered (not cached): its :class:`Version` and its article HTML."""
+    key = ctx.key(file, locale)
     config = ctx.config
     source = source or read_source(file, config.root, ctx.cache)
     is_source = locale == config.source_locale
@@ -117,9 +144,7 @@ def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale, sour
         translated_chars=lp.translated_chars, total_chars=lp.total_chars, article_key=key,
         left=tuple(Left(m.location.line, m.msgid, _state(catalog, m.msgid)) for m in lp.missing),
     )
-    ctx.cache.put("article", key, html)
-    ctx.cache.put("version", key, version, disk=False)  # saved with the build's index
-    return version
+    return version, html
 
 
 def _catalog(config: SiteConfig, source: Source, locale: SiteLocale, is_source: bool) -> Translations | None:

@@ -133,6 +133,15 @@ def update(config: SiteConfig, drop_obsolete: bool = False,
     has no empty entry (nothing the rest of the site could fill), is not read
     again: merging would give the same bytes (see :func:`_settled`).
     """
+    cache = BuildCache(config.root)
+    try:
+        return _update(config, cache, drop_obsolete, progress)
+    finally:
+        cache.close()
+
+
+def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
+            progress: Callable[[int, int], None] | None) -> Report:
     remove_temporary_files(config.locales_dir)  # what a killed run left; the command line holds the lock
     problems = Problems()
     templates_dir = config.locales_dir / "templates"
@@ -140,7 +149,6 @@ def update(config: SiteConfig, drop_obsolete: bool = False,
     if not template_files:
         raise PipelineError(Location.of(templates_dir, root=config.root),
                             "no templates; run 'extract' first")
-    cache = BuildCache(config.root)
     salt = digest("update", code_digest(), str(drop_obsolete))
     template_bytes = {path.stem: path.read_bytes() for path in template_files}
     settled: dict[tuple[str, str], list[tuple[str, str | None, str]]] = {}

@@ -97,7 +97,7 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     for key, version in updated.items():
         model.versions[key] = version
     jobs = pages_showing(model, updated)
-    rendered, written = _render(config, session, inputs, jobs)
+    rendered, written = _render(config, session, ctx, jobs)
     session.stamps, session.inputs = now, inputs
     session.cache.put("state", "manifest", session.manifest)
     session.cache.put("state", "last-build", (digest("build", inputs.key), len(session.manifest)))
@@ -105,11 +105,12 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     return rendered, written
 
 
-def _render(config: SiteConfig, session: Session, inputs: Inputs, jobs: list[PageJob]) -> tuple[int, int]:
+def _render(config: SiteConfig, session: Session, ctx: ArticleContext, jobs: list[PageJob]) -> tuple[int, int]:
     from .site import _STATE, _render_job
 
     assert session.model is not None
-    _STATE.update(languages=session.model.languages, cache=session.cache)
+    inputs = ctx.inputs
+    _STATE.update(languages=session.model.languages, cache=session.cache, articles=ctx)
     rendered = written = 0
     with StagedTree(config.output_dir) as tree:
         for job in jobs:

@@ -87,12 +87,19 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
     """
     if session is not None:
         cache = session.cache
-        if not pseudo:
+    cache = cache or BuildCache(config.root)
+    try:
+        if session is not None and not pseudo:
             quick = _quick(config, session)
             if quick is not None:
                 return quick
-    cache = cache or BuildCache(config.root)
-    jobs = max(1, jobs or os.cpu_count() or 1)
+        return _build(config, max(1, jobs or os.cpu_count() or 1), pseudo, cache, progress, session)
+    finally:
+        cache.close()  # committed; a later build (a preview server's) opens the database again
+
+
+def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
+           progress: Callable[[int, int], None] | None, session: Session | None) -> BuildReport:
     locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
     if session is not None:
         from .preview import stamps
@@ -148,7 +155,12 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     from .pages import Model
     from .urls import Urls
 
-    cache = cache or BuildCache(config.root)
+    if cache is None:
+        cache = BuildCache(config.root)
+        try:
+            return load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress)
+        finally:
+            cache.close()
     jobs = max(1, jobs or os.cpu_count() or 1)
     locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
     inputs = inputs or scan(config, locales)
@@ -165,6 +177,7 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     versions = _render_articles(ctx, [f for f in inputs.posts if f.name in infos], locales, jobs, problems, progress)
     if problems.errors:
         _save_index(cache, inputs, infos, versions)  # what did render is not redone once the error is fixed
+    cache.commit()  # the articles, for the workers of the page stage to read
     problems.raise_if_errors()
     return Model(config, Urls(config), sorted(infos.values(), key=lambda i: i.sort_key, reverse=True),
                  versions, languages, locales)
@@ -185,7 +198,7 @@ def _quick(config: SiteConfig, session: Session) -> BuildReport | None:
 
 def _save_index(cache: BuildCache, inputs: Inputs, infos: dict[str, PostInfo],
                 versions: dict[tuple[str, str], Version]) -> None:
-    """The small per-post results (infos, versions) every build reads back, in one cache file."""
+    """The small per-post results (infos, versions) every build reads back, in one cache entry."""
     by_key = {f.key: infos[f.name] for f in inputs.posts if f.name in infos}
     cache.put("state", "index", {"info": by_key, "version": {v.article_key: v for v in versions.values()}})
 
@@ -305,20 +318,21 @@ def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[st
 
 # -- stage 2: articles ------------------------------------------------------------------------
 
-def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[Version | Problem]:
-    from .articles import read_source, render_article
+def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[tuple[Version, str] | Problem]:
+    """Render one post's articles (in a worker): the parent stores them, since only it writes the cache."""
+    from .articles import make_article, read_source
     from .translate import UnsafeTranslationError
 
     ctx: ArticleContext = _STATE["articles"]
     file, locales = task
-    out: list[Version | Problem] = []
+    out: list[tuple[Version, str] | Problem] = []
     try:
         source = read_source(file, ctx.config.root, ctx.cache)  # once for all its languages
     except PipelineError as exc:
         return [exc.problem]
     for locale in locales:
         try:
-            out.append(render_article(ctx, file, locale, source))
+            out.append(make_article(ctx, file, locale, source))
         except UnsafeTranslationError as exc:
             out.extend(exc.problems)  # every refused translation of the catalog, not just the first
         except PipelineError as exc:
@@ -328,6 +342,8 @@ def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[Version
 
 def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[SiteLocale, ...], jobs: int,
                      problems: Problems, progress: Callable[[int, int], None] | None) -> dict[tuple[str, str], Version]:
+    from .articles import keep_article
+
     versions: dict[tuple[str, str], Version] = {}
     tasks = []
     for file in files:
@@ -350,7 +366,9 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
                     if result not in problems.items:  # a source error fails every language alike
                         problems.add(result)
                 else:
-                    versions[(result.post, result.locale)] = result
+                    version, html = result
+                    keep_article(ctx.cache, version, html)  # only this process writes the cache
+                    versions[(version.post, version.locale)] = version
             done += 1
             if progress is not None:
                 progress(done, len(files))
@@ -363,16 +381,14 @@ def _render_job(job: PageJob) -> bytes:
     from .render import render_page
 
     languages: dict[str, Language] = _STATE["languages"]
-    cache: BuildCache = _STATE["cache"]
     context = job.materialize()
     if job.article_key:
         from markupsafe import Markup
 
-        context = {**context, "post": {**context["post"], "html": Markup(cache.get("article", job.article_key))}}
+        context = {**context, "post": {**context["post"], "html": Markup(_article_html(job.article_key))}}
     if job.feed_articles:
         # Atom's type="html" content is escaped HTML: a plain str, which autoescaping escapes.
-        entries = [{**e, "content": str(cache.get("article", e["article_key"]) or "")}
-                   for e in context["feed"]["entries"]]
+        entries = [{**e, "content": _article_html(e["article_key"])} for e in context["feed"]["entries"]]
         context = {**context, "feed": {**context["feed"], "entries": entries}}
     lang = languages[job.locale]
     return render_page(lang.jinja, job.template, context, lang.config.root).encode("utf-8")
@@ -386,6 +402,25 @@ def _write_job(item: tuple[SpareWriter, str, PageJob]) -> tuple[str, bool | Prob
     except PipelineError as exc:
         return rel, exc.problem  # a problem crosses back from a worker; an exception would not
     return rel, writer.write(rel, data)
+
+
+def _article_html(key: str) -> str:
+    """The article HTML stored under ``key``, rendered again if the cache lost it during the build.
+
+    The article stage stored it, but the cache may have been deleted since, or
+    have failed to keep it: a page never shows less than its article.
+    """
+    from .articles import make_article
+
+    cache: BuildCache = _STATE["cache"]
+    html = cache.get("article", key)
+    if isinstance(html, str):
+        return html
+    ctx: ArticleContext = _STATE["articles"]
+    found = ctx.article_of(key)
+    if found is None:
+        raise RuntimeError(f"no article of this build has the key {key}")
+    return make_article(ctx, *found)[1]
 
 
 def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dict[str, str], jobs: int,
@@ -402,6 +437,7 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     urls = model.urls
     out_dir = str(model.config.output_dir)
     new_manifest: dict[str, str] = {} if only is None else dict(manifest)
+    cache.commit()  # before workers read it
     window = threading.Semaphore(BATCH)
     stop = threading.Event()
 

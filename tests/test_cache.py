@@ -1,0 +1,262 @@
+"""The build cache: one SQLite file, written by the main process only, never a reason for a build to fail."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import POST, edit_msgstr, run_cli, snapshot
+
+from i18n import articles
+from i18n import site as site_module
+from i18n.cache import CACHE_DIR, DATABASE, BuildCache
+from i18n.config import load_config
+from i18n.site import BuildReport, build
+
+ROOT = Path(__file__).resolve().parent.parent
+EXTRA_POSTS = 29
+"""With the example's post, more posts than the build renders without forking workers."""
+LOCALES = 3
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() in a multi-threaded test process
+
+
+def _add_posts(root: Path) -> None:
+    for n in range(EXTRA_POSTS):
+        (root / "content" / "_posts" / f"2020-01-{1 + n:02d}-post-{n}.md").write_text(
+            f"---\ntitle: 記事{n}\ncategories:\n - Tesla\n---\n\n## 見出し{n}\n\n本文{n}です。\n", "utf-8")
+
+
+@pytest.fixture
+def many(site: Path) -> Path:
+    """The example site with enough posts for the build to use worker processes."""
+    _add_posts(site)
+    return site
+
+
+def _database(root: Path) -> Path:
+    return root / CACHE_DIR / DATABASE
+
+
+def _entries(root: Path, kind: str) -> set[str]:
+    with sqlite3.connect(_database(root)) as db:
+        return {key for (key,) in db.execute("SELECT key FROM entries WHERE kind = ?", (kind,))}
+
+
+def _clean(root: Path, tmp: Path) -> dict[str, bytes]:
+    """The site a cold build of a copy of ``root``'s inputs writes."""
+    copy = tmp / "clean"
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns(CACHE_DIR, "_site", "._site.*"))
+    build(load_config(copy), jobs=1)
+    return snapshot(copy / "_site")
+
+
+def _no_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make rendering an article fail (in this process and in the workers it forks)."""
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an article was rendered again")
+
+    monkeypatch.setattr(articles, "make_article", refuse)
+
+
+def _edit_layout(root: Path, n: int) -> None:
+    layouts = root / "layouts"
+    layouts.mkdir(exist_ok=True)
+    theme = (ROOT / "i18n" / "theme" / "templates" / "post.html").read_text("utf-8")
+    (layouts / "post.html").write_text(theme.replace('<div class="post-content">',
+                                                     f'<div class="post-content" data-edit="{n}">'), "utf-8")
+
+
+def test_a_parallel_build_keeps_every_article_in_one_database(many: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    log = tmp_path / "rendered"
+    make_article = articles.make_article
+
+    def logged(*args: Any, **kwargs: Any) -> Any:
+        with log.open("a") as f:  # one short append per call, from whichever process
+            f.write(f"{os.getpid()}\n")
+        return make_article(*args, **kwargs)
+
+    monkeypatch.setattr(articles, "make_article", logged)
+    report = build(load_config(many), jobs=2)
+    posts = EXTRA_POSTS + 1
+    # Each article rendered once, in the workers; the pages read them from what the main process committed.
+    pids = log.read_text().split()
+    assert len(pids) == posts * LOCALES
+    assert str(os.getpid()) not in pids
+    assert len(report.statuses) == posts * LOCALES
+    cache = many / CACHE_DIR
+    assert sorted(p.name for p in cache.iterdir()) == [DATABASE, "jinja"]  # closed: no -wal or -shm left
+    # Rendered by workers, stored by the main process: each (post, language) once.
+    assert len(_entries(many, "article")) == posts * LOCALES
+    assert _entries(many, "state") == {"index", "inputs", "last-build", "manifest"}
+
+
+def test_a_layout_edit_reads_every_article_from_the_database(many: Path, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    build(load_config(many), jobs=2)
+    _edit_layout(many, 1)
+    _no_rendering(monkeypatch)
+    report = build(load_config(many), jobs=2)
+    assert report.rendered >= (EXTRA_POSTS + 1) * LOCALES  # every post page, read back by the workers
+    page = many / "_site" / "ko" / "2021/02/22/tesla-ai-jim-keller/index.html"
+    assert 'data-edit="1"' in page.read_text("utf-8")
+    monkeypatch.undo()
+    assert snapshot(many / "_site") == _clean(many, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "torn", "empty", "directory"])
+def test_a_damaged_database_gives_the_right_site(site: Path, tmp_path: Path, damage: str) -> None:
+    assert run_cli(site, "build").returncode == 0
+    database = _database(site)
+    data = database.read_bytes()
+    assert len(data) > 8192
+    database.unlink()
+    if damage == "garbage":
+        database.write_bytes(bytes(range(256)) * 64)
+    elif damage == "torn":
+        database.write_bytes(data[: len(data) // 2])
+    elif damage == "empty":
+        database.write_bytes(b"")
+    else:
+        database.mkdir()  # cannot be opened, nor deleted: the build goes without
+    _edit_layout(site, 1)  # pages read their articles back
+    result = run_cli(site, "build")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and result.stderr == ""
+    assert snapshot(site / "_site") == _clean(site, tmp_path)
+    if damage != "directory":  # made again, with this build's entries
+        assert len(_entries(site, "article")) == LOCALES
+
+
+def test_deleting_the_cache_between_builds_is_safe(many: Path, tmp_path: Path) -> None:
+    build(load_config(many), jobs=2)
+    shutil.rmtree(many / CACHE_DIR)
+    _edit_layout(many, 2)
+    build(load_config(many), jobs=2)
+    assert snapshot(many / "_site") == _clean(many, tmp_path)
+
+
+def test_a_cache_deleted_during_a_build_still_gives_every_article(many: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    build(load_config(many), jobs=2)
+    _edit_layout(many, 3)
+    render_pages: Callable[..., Any] = site_module._render_pages
+
+    def delete_then_render(*args: Any) -> Any:
+        shutil.rmtree(many / CACHE_DIR)  # the workers about to read the articles find no database
+        return render_pages(*args)
+
+    monkeypatch.setattr(site_module, "_render_pages", delete_then_render)
+    build(load_config(many), jobs=2)
+    monkeypatch.undo()
+    assert snapshot(many / "_site") == _clean(many, tmp_path)
+
+
+def test_unused_entries_are_pruned(site: Path) -> None:
+    report = build(load_config(site))
+    before = _entries(site, "article")
+    assert len(before) == LOCALES
+    edit_msgstr(site / "locales" / "ko" / "LC_MESSAGES" / f"{POST}.po", "Q（Lex）：はい、GPT-3以降",
+                lambda s: s + " (수정)")
+    report = build(load_config(site))
+    after = _entries(site, "article")
+    assert len(after) == LOCALES and len(before & after) == LOCALES - 1  # the old Korean article is gone
+    assert report.rendered > 0
+    (site / "content" / "_posts" / f"{POST}.md").unlink()
+    build(load_config(site))
+    assert _entries(site, "article") == set()
+
+
+def test_the_files_of_an_earlier_cache_are_removed(site: Path) -> None:
+    for kind in ("article", "state", "update"):
+        (site / CACHE_DIR / kind).mkdir(parents=True)
+        (site / CACHE_DIR / kind / "0123abcd.pickle").write_bytes(b"old")
+    report = build(load_config(site))
+    assert not report.noop
+    assert sorted(p.name for p in (site / CACHE_DIR).iterdir()) == [DATABASE, "jinja"]
+
+
+def test_a_build_with_nothing_to_do_reads_the_database(site: Path) -> None:
+    build(load_config(site))
+    report: BuildReport = build(load_config(site))
+    assert report.noop
+
+
+# -- the cache itself ---------------------------------------------------------------------------
+
+def _child_reads(cache: BuildCache, conn: Any) -> None:
+    """In a forked process: read an entry, try to write one, report what was seen."""
+    seen = cache.get("article", "a"), cache.get("article", "pending"), cache.has("article", "a")
+    cache.put("article", "from-child", "x")
+    cache.commit()
+    conn.send(seen)
+    conn.close()
+
+
+def test_forked_readers_see_what_was_committed_and_never_write(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    cache.put("article", "a", "<p>a</p>")
+    cache.commit()
+    cache.put("article", "pending", "<p>b</p>")  # not committed when the child starts
+    ctx = multiprocessing.get_context("fork")
+    parent_end, child_end = ctx.Pipe()
+    child = ctx.Process(target=_child_reads, args=(cache, child_end))
+    child.start()
+    assert parent_end.recv() == ("<p>a</p>", None, True)
+    child.join()
+    assert child.exitcode == 0
+    # The parent's connection, which the child inherited, still works and still writes.
+    assert cache.get("article", "pending") == "<p>b</p>"
+    cache.put("article", "c", "<p>c</p>")
+    cache.close()
+    assert _entries(tmp_path, "article") == {"a", "pending", "c"}
+
+
+def test_prune_deletes_only_unused_entries_of_the_given_kinds(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    for key in ("a", "b", "c"):
+        cache.put("article", key, key)
+    cache.put("update", "u", [1])
+    cache.close()
+    cache = BuildCache(tmp_path)
+    assert cache.get("article", "a") == "a"
+    cache.mark_used("article", "b")
+    cache.prune(("article",))
+    assert _entries(tmp_path, "article") == {"a", "b"}
+    assert _entries(tmp_path, "update") == {"u"}
+    cache.prune(("article", "update"))  # nothing used since the last prune
+    assert _entries(tmp_path, "article") == _entries(tmp_path, "update") == set()
+    cache.close()
+
+
+def test_a_cache_that_is_not_persistent_writes_nothing(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path, persistent=False)
+    cache.put("article", "a", "x")
+    assert cache.get("article", "a") == "x" and cache.has("article", "a")
+    cache.prune(("article",))
+    assert cache.has("article", "a")  # put since the cache was made
+    cache.prune(("article",))
+    assert not cache.has("article", "a")
+    cache.close()
+    assert not (tmp_path / CACHE_DIR).exists()
+
+
+def test_a_database_in_use_by_another_writer_is_waited_for_then_gone_without(tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    first = BuildCache(tmp_path)
+    first.put("article", "a", "x")  # holds the write lock until committed
+    monkeypatch.setattr("i18n.cache.BUSY_TIMEOUT", 0.1)
+    second = BuildCache(tmp_path)
+    second.put("article", "b", "y")
+    assert second.get("article", "b") == "y"  # kept in memory for its own build
+    second.close()
+    first.close()
+    assert _entries(tmp_path, "article") == {"a"}  # in use, not damaged: not deleted
+    assert os.path.isfile(_database(tmp_path))
