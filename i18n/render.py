@@ -17,7 +17,7 @@ import gettext
 import math
 import re
 import traceback
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -124,8 +124,13 @@ def make_jinja(locale: SiteLocale, translations: gettext.NullTranslations,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
 
+    @lru_cache(maxsize=4096)  # a post's date shows on its page, its listings and its feed
+    def day_in_words(day: dt.date, fmt: str) -> str:
+        return format_date(day, format=fmt, locale=locale.babel)
+
     def long_date(value: dt.datetime | dt.date, fmt: str = "long") -> str:
-        return format_date(value, format=fmt, locale=locale.babel)
+        # As Babel does: the calendar day where the datetime is (equal instants may fall on two days).
+        return day_in_words(value.date() if isinstance(value, dt.datetime) else value, fmt)
 
     env.filters["format_date"] = long_date
     env.filters["pgettext"] = translations.pgettext
