@@ -104,6 +104,8 @@ class BuildCache:
         """The owner went without the database: what it puts is kept in memory instead."""
         self._writing = False
         """The owner has a transaction open."""
+        self._stored: dict[str, set[str]] = {}
+        """Keys of each kind in the database, as the owner read them once (one query, not one per key)."""
 
     # -- the database --------------------------------------------------------------------------
 
@@ -201,6 +203,7 @@ class BuildCache:
     def _give_up(self, exc: sqlite3.Error) -> None:
         """The owner's database failed while in use: go without it for this build (and delete it if damaged)."""
         db, self._db, self._writing = self._db, None, False
+        self._stored.clear()
         if db is not None:
             with contextlib.suppress(sqlite3.Error):
                 db.close()
@@ -216,7 +219,7 @@ class BuildCache:
         if (kind, key) in self._memory:
             return self._memory[(kind, key)]
         db = self._connection()
-        if db is None:
+        if db is None or not self._may_hold(db, kind, key):
             return None
         try:
             rows = db.execute("SELECT value FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchall()
@@ -245,6 +248,8 @@ class BuildCache:
             try:
                 db.execute("INSERT OR REPLACE INTO entries (kind, key, value) VALUES (?, ?, ?)",
                            (kind, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
+                if kind in self._stored:
+                    self._stored[kind].add(key)
                 return
             except sqlite3.Error as exc:
                 self._give_up(exc)
@@ -256,12 +261,25 @@ class BuildCache:
         if (kind, key) in self._memory:
             return True
         db = self._connection()
-        if db is None:
+        if db is None or not self._may_hold(db, kind, key):
             return False
+        if kind in self._stored and os.getpid() == self._owner:
+            return True  # the owner's list of keys is the database's
         try:
             return bool(db.execute("SELECT 1 FROM entries WHERE kind = ? AND key = ?", (kind, key)).fetchall())
         except sqlite3.Error:
             return False
+
+    def _may_hold(self, db: sqlite3.Connection, kind: str, key: str) -> bool:
+        """False when the database surely has no ``key`` of ``kind`` (the owner knows its keys)."""
+        if os.getpid() != self._owner:
+            return True  # a worker: what the owner committed since the fork is not in its copy
+        if kind not in self._stored:
+            try:
+                self._stored[kind] = {k for (k,) in db.execute("SELECT key FROM entries WHERE kind = ?", (kind,))}
+            except sqlite3.Error:
+                return True
+        return key in self._stored[kind]
 
     def preload(self, kind: str, values: dict[str, Any]) -> None:
         """Hold ``values`` (key -> value of ``kind``) in memory for this build: one entry read, not one per key."""
@@ -303,11 +321,13 @@ class BuildCache:
                 self._give_up(exc)
         self.commit()
         self._used.clear()
+        self._stored.clear()
 
     def close(self) -> None:
         """Commit, and close this process's connection; the next use opens the database again."""
         self.commit()
         db, self._db = self._db, None
+        self._stored.clear()  # another command may write before this cache is used again
         if db is not None:
             if self._db_pid == os.getpid():
                 with contextlib.suppress(sqlite3.Error):

@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -98,27 +98,48 @@ class Model:
 
 OWN_PAGE_ONLY = ("article_key", "minutes", "translated", "fuzzy", "translated_chars", "left")
 """Fields of a :class:`Version` that only its own page, the feed and the status page show."""
+LISTED = ("title", "description", "keywords", "excerpt_html", "title_lang", "description_lang")
+"""Fields that listings of its language show too: index and taxonomy pages, related posts."""
 
 
-def shows_only_on_own_pages(old: Version, new: Version) -> bool:
-    """True when ``new`` differs from ``old`` only in what :func:`pages_showing` covers."""
-    return dataclasses.replace(new, **{f: getattr(old, f) for f in OWN_PAGE_ONLY}) == old
+def _same_but(old: Version, new: Version, fields: tuple[str, ...]) -> bool:
+    return dataclasses.replace(new, **{f: getattr(old, f) for f in fields}) == old
 
 
-def pages_showing(model: Model, updated: Iterable[tuple[str, str]]) -> list[PageJob]:
-    """The pages that show these (post name, locale code) versions' own-page fields.
+def pages_showing(model: Model, changes: Mapping[tuple[str, str], tuple[Version, Version]]) -> list[PageJob] | None:
+    """The only pages that can differ once these (post name, locale code) versions went from old to new.
 
-    Their post pages, their languages' feeds and the status page: when only
-    :data:`OWN_PAGE_ONLY` fields changed, no other page can differ.
+    Their post pages, their languages' feeds and the status page; when a title,
+    description or excerpt changed (:data:`LISTED`), also the index and taxonomy
+    pages of that language and the posts that show it as related.  None when a
+    publish state, a path or anything else changed: then any page can differ.
     """
-    updated = sorted(updated)
+    listed = set()
+    for key, (old, new) in changes.items():
+        if not _same_but(old, new, OWN_PAGE_ONLY):
+            if not _same_but(old, new, OWN_PAGE_ONLY + LISTED):
+                return None
+            listed.add(key)
     infos = {i.name: i for i in model.posts}
     by_code = {loc.code: loc for loc in model.locales}
-    jobs = [_post_page(model, infos[name], by_code[code]) for name, code in updated]
-    for code in sorted({code for _, code in updated}):
-        jobs.append(_feed(model, by_code[code]))
-    jobs.append(_status_page(model))
-    return jobs
+    jobs = {}
+    for name, code in sorted(changes):
+        job = _post_page(model, infos[name], by_code[code])
+        jobs[job.path] = job
+    for code in sorted({code for _, code in changes}):
+        jobs[f"feed:{code}"] = _feed(model, by_code[code])
+    for code in sorted({code for _, code in listed}):
+        locale = by_code[code]
+        for job in [*_listing_pages(model, locale), *_taxonomy_pages(model, locale)]:
+            jobs[job.path] = job
+        shown = {model.urls.href(model.versions[key].path) for key in listed if key[1] == code}
+        for info in model.posts:
+            if info.related and any(r["href"] in shown for r in _related(model, info, locale)):
+                job = _post_page(model, info, locale)
+                jobs[job.path] = job
+    status = _status_page(model)
+    jobs[status.path] = status
+    return list(jobs.values())
 
 
 def term_slug(term: str) -> str:

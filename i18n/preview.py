@@ -27,7 +27,7 @@ from .files import StagedTree
 from .inputs import Inputs, file_key
 from .locales import SiteLocale
 from .model import Version
-from .pages import Model, PageJob, pages_showing, shows_only_on_own_pages
+from .pages import Model, PageJob, pages_showing
 from .paths import SITE_DOMAIN, catalog_path
 from .theme import THEME_DIR
 
@@ -86,17 +86,18 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     inputs = dataclasses.replace(inputs, catalogs={**inputs.catalogs, **{
         catalogs[path]: file_key(Path(path)) for path in changed}})
     ctx = ArticleContext(config, inputs, session.cache, model.languages, {i.name: i for i in model.posts})
-    updated: dict[tuple[str, str], Version] = {}
+    changes: dict[tuple[str, str], tuple[Version, Version]] = {}
     for path in sorted(changed):
         name, code = catalogs[path]
         new = render_article(ctx, files[name], _locale(model.locales, code))  # raises on a bad catalog
-        old = model.versions[(name, code)]
-        if not shows_only_on_own_pages(old, new):
-            return None  # listings, switchers or hreflang change too: the full build decides
-        updated[(name, code)] = new
-    for key, version in updated.items():
-        model.versions[key] = version
-    jobs = pages_showing(model, updated)
+        changes[(name, code)] = (model.versions[(name, code)], new)
+    before = dict(model.versions)
+    model.versions.update({key: new for key, (_old, new) in changes.items()})
+    jobs = pages_showing(model, changes)
+    if jobs is None:  # a publish state or a path changed: switchers, hreflang, the sitemap too
+        model.versions.clear()
+        model.versions.update(before)
+        return None  # the full build decides
     rendered, written = _render(config, session, ctx, jobs)
     session.stamps, session.inputs = now, inputs
     session.cache.put("state", "manifest", session.manifest)

@@ -19,6 +19,7 @@ Output is byte-identical whatever ``jobs`` is, and whether the cache was warm.
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import threading
@@ -205,10 +206,10 @@ def _save_index(cache: BuildCache, inputs: Inputs, infos: dict[str, PostInfo],
 
 def _pages_to_redo(model: Model, inputs: Inputs, last_inputs: object, last_index: object,
                    manifest: dict[str, str], output_dir: Path) -> list[PageJob] | None:
-    """The only pages to render again when nothing but post catalogs changed, and only in
-    what a version's own pages show (:func:`i18n.pages.pages_showing`); None: plan every page.
+    """The only pages to render again when nothing but post catalogs changed, and not in a
+    way that moves pages (:func:`i18n.pages.pages_showing`); None: plan every page.
     """
-    from .pages import pages_showing, shows_only_on_own_pages
+    from .pages import pages_showing
 
     if not isinstance(last_inputs, Inputs) or not isinstance(last_index, dict) or not manifest:
         return None
@@ -219,10 +220,9 @@ def _pages_to_redo(model: Model, inputs: Inputs, last_inputs: object, last_index
         return None
     old = {(v.post, v.locale): v for v in (last_index.get("version") or {}).values() if isinstance(v, Version)}
     updated = [k for k, h in inputs.catalogs.items() if last_inputs.catalogs[k] != h]
-    for key in updated:
-        if key not in old or not shows_only_on_own_pages(old[key], model.versions[key]):
-            return None  # titles, excerpts or publish states change: listings, switchers, hreflang too
-    return pages_showing(model, updated)
+    if any(key not in old for key in updated):
+        return None
+    return pages_showing(model, {key: (old[key], model.versions[key]) for key in updated})
 
 
 def _intact(output_dir: Path, manifest: dict[str, str]) -> bool:
@@ -457,10 +457,14 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
 
     _STATE.update(languages=model.languages, cache=cache)
     written = []
-    expected = len(only) if only is not None else len(model.posts) * len(model.locales)
+    planned = todo()
+    # Planned here until there are enough pages to render for workers to be worth starting
+    # (a few pages, after a translation edit, are rendered in this process).
+    head = list(itertools.islice(planned, _PARALLEL_FROM))
+    expected = len(head) if len(head) < _PARALLEL_FROM else len(model.posts) * len(model.locales)
     with _Workers(jobs) as workers:
         try:
-            for rel, changed in workers.imap(_write_job, todo(), expected):
+            for rel, changed in workers.imap(_write_job, itertools.chain(head, planned), expected):
                 window.release()
                 if isinstance(changed, Problem):
                     raise PipelineError(changed.location, changed.message)

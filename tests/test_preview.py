@@ -41,10 +41,20 @@ def test_a_saved_translation_redoes_only_its_pages(site: Path, session: Session,
     assert build(load_config(site), jobs=1, session=session).noop
 
 
-def test_a_change_listings_show_takes_the_full_build(site: Path, session: Session, tmp_path: Path) -> None:
-    edit_msgstr(site / KO, "TeslaのAI技術について", lambda s: s + " 2")  # the title: index, feeds, switchers
+def test_a_title_redoes_the_listings_of_its_language(site: Path, session: Session, tmp_path: Path) -> None:
+    edit_msgstr(site / KO, "TeslaのAI技術について", lambda s: s + " (제2판)")  # the title: index, categories, feed
     report = build(load_config(site), jobs=1, session=session)
-    assert not report.quick and report.rendered > 3
+    assert report.quick and report.rendered > 3
+    for page in ("ko/index.html", "ko/feed.xml", "ja/index.html"):
+        shown = (site / "_site" / page).read_text("utf-8")
+        assert ("(제2판)" in shown) == page.startswith("ko/"), page
+    assert snapshot(site / "_site") == clean_build(site, tmp_path)
+
+
+def test_a_change_of_publish_state_takes_the_full_build(site: Path, session: Session, tmp_path: Path) -> None:
+    edit_msgstr(site / KO, "Q（Lex）：はい、GPT-3以降", lambda _s: "")  # translated -> partial: hreflang, sitemap
+    report = build(load_config(site), jobs=1, session=session)
+    assert not report.quick and report.statuses[(POST, "ko")] == "partial"
     assert snapshot(site / "_site") == clean_build(site, tmp_path)
 
 
