@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from i18n import render
 from i18n.locales import site_locale
 from i18n.render import markdown_to_html, reading_minutes
 
@@ -43,3 +49,11 @@ def test_an_inline_attribute_list_ends_at_its_first_brace() -> None:
     # the text in between ("a c} b").
     html = markdown_to_html('[a](http://u){:target="_blank"} b } c', "ja")
     assert html == '<p><a href="http://u" rel="noopener" target="_blank">a</a> b } c</p>'
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="'\"-.<>{}:ab /!\n", max_size=30))
+def test_typography_is_looked_for_where_smarty_would_see_it(text: str) -> None:
+    """Quotes, dashes, ellipses and « » outside attribute lists and tags: the test that skips Smarty."""
+    shown = render._NOT_TEXT.sub("", text)
+    assert render._typographic(text) == (re.search(r"['\"]|--|\.\.\.|<<|>>", shown) is not None)
