@@ -114,7 +114,8 @@ def excerpt_html(markdown_text: str, article_html: str, separator: str, source_l
 def reading_minutes(html: str, locale: SiteLocale) -> int:
     """Minutes to read ``html`` in ``locale`` (characters or words per minute), at least 1."""
     text = _TAGS.sub(" ", html)
-    amount = sum(1 for ch in text if not ch.isspace()) if locale.reading_unit == "chars" else len(_WORD.findall(text))
+    # (str.split() cuts at exactly the characters str.isspace() tells apart)
+    amount = len("".join(text.split())) if locale.reading_unit == "chars" else len(_WORD.findall(text))
     return max(1, math.ceil(amount / locale.reading_rate))
 
 
