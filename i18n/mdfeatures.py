@@ -13,7 +13,8 @@ cannot match changes nothing, so a document is converted without it:
   before it runs, it looks at the very text nodes the inline patterns will
   read (raw HTML already stashed, so the tags of an HTML block are not a
   reason to keep the patterns of inline HTML) and runs only the patterns
-  one of whose :data:`INLINE_TRIGGERS` occurs there.
+  one of whose :data:`INLINE_TRIGGERS` occurs there (and those of references
+  only when the document defines links).
 
 Each test is a superset of what could make its processors match; a document
 that fails none gets every processor.  The tests compare both instances over
@@ -74,6 +75,8 @@ INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
 
 A pattern not named here always runs.
 """
+REFERENCE_PATTERNS = ("reference", "short_reference", "image_reference", "short_image_ref")
+"""Inline patterns that only ever make a link or image of a link definition: without any, nothing."""
 
 _COLON_SPACE = re.compile(r":[ \t]")
 _TOC_IAL_START = re.compile(r"\{:\s*toc")
@@ -117,7 +120,7 @@ def markdown_features(text: str) -> frozenset[str]:
         "def_list": ":" in text and _may_define(text),
         "abbr": "*" in text and "*[" in text,
         "footnotes": "^" in text and "[^" in text,
-        "link_definitions": "[" in text,
+        "link_definitions": "]" in text and "]:" in text,
         "toc_marker": TOC_MARKER[0] in text or ("{" in text and _TOC_IAL_START.search(text) is not None),
     }
     return frozenset(name for name, present in found.items() if present)
@@ -147,7 +150,8 @@ class SelectingInlineProcessor(InlineProcessor):
                 texts.append(el.tail)
         text = "\0".join(texts)  # no trigger holds a NUL, so none spans two nodes
         absent = frozenset(name for name, triggers in INLINE_TRIGGERS.items()
-                           if not any(trigger in text for trigger in triggers))
+                           if not any(trigger in text for trigger in triggers) or (
+                               name in REFERENCE_PATTERNS and not self.md.references))
         patterns = self._subsets.get(absent)
         if patterns is None:
             patterns = self._every[:]

@@ -116,7 +116,7 @@ INLINE_SEPARATORS = st.sampled_from(["", "", " ", " ", "\t", "  "])
 # What may begin a line: block markers, and what Markdown may read as a line start once it is removed.
 LINE_STARTS = st.sampled_from([
     "", "", "", "", "    ", "   ", "\t", "> ", "> > ", ">", "- ", "* ", "+ ", "1. ", "- - ", "> - ", ": ", ":\t",
-    ":   ", "# ", "## ", "### ", "[^1]: ", "[^1]: : ", "[^x]:", "*[AI]: ", "*[HW3.0]:", "[a]: ", "[b]: <http://v> ",
+    ":   ", "# ", "## ", "### ", "[^1]: ", "[^1]: : ", "[^x]:", "*[AI]: ", "*[HW3.0]:", "[a]: ", "[b]: <http://v> ", "[c]:http://w",
     "| ", "|", "<div>x</div>", "<div>x</div>: ", "<hr>", "<hr>: ", "<!-- c -->", "<!-- c -->: ", "</div>", "<div>",
     "~~~", "```", "{: ", "{:toc}", "{: toc}", "* TOC", "===", "---", "***", "- [a](b)", "\ue010toc\ue010",
 ])
