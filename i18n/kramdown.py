@@ -43,6 +43,7 @@ from markdown.treeprocessors import Treeprocessor
 from .text import UNTRANSLATED_END, UNTRANSLATED_START
 
 _DELIMS = re.compile(r"\*{1,2}|_{1,2}")
+_SPECIAL = re.compile(r"[*_\\]")
 TOC_MARKER = "\ue010toc\ue010"
 """Paragraph text that Python-Markdown's ``toc`` extension replaces (what ``* TOC`` + ``{:toc}`` becomes)."""
 _BLOCK_IAL_MARK = "\ue011"
@@ -116,8 +117,11 @@ class _EmphasisParser:
                 text += data[k:k + 2]
                 k += 2
                 continue
-            text += data[k]
-            k += 1
+            # Up to the next delimiter or backslash, nothing but text.
+            plain = _SPECIAL.search(data, k + 1)
+            end = plain.start() if plain else len(data)
+            text += data[k:end]
+            k = end
         return None
 
     def _may_close(self, k: int, delim: str, kind: str, char: str) -> bool:

@@ -2,8 +2,10 @@
 
 Markdown is Python-Markdown with its own extensions (attribute lists,
 tables, footnotes, fenced code, definition lists, tables of contents with
-Unicode-safe ids) plus :mod:`i18n.kramdown`; one instance per process, reset
-before every document, since an instance keeps per-document state.
+Unicode-safe ids) plus :mod:`i18n.kramdown`; one instance per process and
+per set of features a document may use, without the processors of the others
+(:mod:`i18n.mdfeatures`), reset before every document, since an instance keeps
+per-document state.
 
 Layouts are Jinja2 templates with autoescaping and the ``jinja2.ext.i18n``
 extension; UI strings come from the locale's ``site`` catalog, compiled in
@@ -17,7 +19,7 @@ import gettext
 import math
 import re
 import traceback
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,37 +33,55 @@ from markdown.extensions.toc import TocExtension, slugify_unicode
 from .errors import Location, PipelineError
 from .kramdown import TOC_MARKER, KramdownExtension
 from .locales import SiteLocale
+from .mdfeatures import markdown_features, trim
 from .theme import THEME_DIR
 
 _TAGS = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 
 
-@cache
-def _markdown(source_lang: str, typography: bool) -> Markdown:
+@lru_cache(maxsize=64)
+def _markdown(source_lang: str, typography: bool, features: frozenset[str] | None = None) -> Markdown:
+    """An instance for documents with ``features`` (see :mod:`i18n.mdfeatures`); None: every processor."""
     smarty = [SmartyExtension(smart_angled_quotes=True)] if typography else []
-    return Markdown(
+    md = Markdown(
         extensions=[
             "attr_list", "tables", "fenced_code", "def_list", "abbr", "md_in_html",
             FootnoteExtension(USE_DEFINITION_ORDER=False),  # numbered by first reference, as kramdown does
             *smarty,  # kramdown's typographic quotes, dashes, ellipses, « »
-            TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="2-4", marker=TOC_MARKER),
+            TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="2-4",
+                         marker=TOC_MARKER if features is None or "toc_marker" in features else ""),
             KramdownExtension(source_lang=source_lang),
         ],
         output_format="html",
     )
+    return md if features is None else trim(md, features)
 
 
 # What kramdown's typography turns into curly quotes, dashes, ellipses and « », outside
 # attribute lists and tags.  Without any, the Smarty pass (half of Markdown's time) changes
 # nothing, so a document without them skips it: most Japanese and Korean text.
-_TYPOGRAPHY = re.compile(r"['\"]|--|\.\.\.|<<|>>")
 _NOT_TEXT = re.compile(r"\{:[^{}]*\}|<[A-Za-z/!][^<>]*>")
 
 
-def markdown_to_html(text: str, source_lang: str) -> str:
-    """Render one document's Markdown (Liquid already run) to HTML."""
-    md = _markdown(source_lang, _TYPOGRAPHY.search(_NOT_TEXT.sub("", text)) is not None)
+def _typographic(text: str) -> bool:
+    """Whether ``text`` has quotes, ``--``, ``...``, ``<<`` or ``>>`` outside attribute lists and tags.
+
+    (One character is looked for before two or three: a search for one costs a fraction.)
+    """
+    shown = _NOT_TEXT.sub("", text)
+    return "'" in shown or '"' in shown or ("-" in shown and "--" in shown) or ("." in shown and "..." in shown) \
+        or ("<" in shown and "<<" in shown) or (">" in shown and ">>" in shown)
+
+
+def markdown_to_html(text: str, source_lang: str, *, every_processor: bool = False) -> str:
+    """Render one document's Markdown (Liquid already run) to HTML.
+
+    The instance converting it goes without the processors the document cannot
+    trigger (:mod:`i18n.mdfeatures`); ``every_processor`` takes the one with all of
+    them, which gives the same HTML (the tests compare both).
+    """
+    md = _markdown(source_lang, _typographic(text), None if every_processor else markdown_features(text))
     md.reset()
     return md.convert(text)
 
@@ -96,7 +116,8 @@ def excerpt_html(markdown_text: str, article_html: str, separator: str, source_l
 def reading_minutes(html: str, locale: SiteLocale) -> int:
     """Minutes to read ``html`` in ``locale`` (characters or words per minute), at least 1."""
     text = _TAGS.sub(" ", html)
-    amount = sum(1 for ch in text if not ch.isspace()) if locale.reading_unit == "chars" else len(_WORD.findall(text))
+    # (str.split() cuts at exactly the characters str.isspace() tells apart)
+    amount = len("".join(text.split())) if locale.reading_unit == "chars" else len(_WORD.findall(text))
     return max(1, math.ceil(amount / locale.reading_rate))
 
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from i18n.locales import site_locale
+import re
+import sys
+from types import SimpleNamespace
+from typing import cast
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from i18n import render
+from i18n.locales import SiteLocale, site_locale
 from i18n.render import markdown_to_html, reading_minutes
 
 
@@ -38,8 +47,26 @@ def test_reading_time_counts_characters_for_japanese_and_words_for_english() -> 
     assert reading_minutes(en, site_locale("ko")) == 4  # Korean counts characters: 1844 / 500
 
 
+def test_reading_time_counts_every_character_but_whitespace() -> None:
+    """In characters, each one counts but the whitespace ``str.isspace`` knows (Unicode's: ideographic space...)."""
+    one_a_minute = cast(SiteLocale, SimpleNamespace(reading_unit="chars", reading_rate=1))
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c) not in "<>")
+    spaces = sum(ch.isspace() for ch in every)
+    assert 25 <= spaces < 100
+    assert reading_minutes(every, one_a_minute) == len(every) - spaces
+    assert reading_minutes("<p>\u3000a\u00a0<b>b</b>\n</p>", one_a_minute) == 2
+
+
 def test_an_inline_attribute_list_ends_at_its_first_brace() -> None:
     # As kramdown reads it; Python-Markdown's own pattern reached the line's last '}' and moved
     # the text in between ("a c} b").
     html = markdown_to_html('[a](http://u){:target="_blank"} b } c', "ja")
     assert html == '<p><a href="http://u" rel="noopener" target="_blank">a</a> b } c</p>'
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="'\"-.<>{}:ab /!\n", max_size=30))
+def test_typography_is_looked_for_where_smarty_would_see_it(text: str) -> None:
+    """Quotes, dashes, ellipses and « » outside attribute lists and tags: the test that skips Smarty."""
+    shown = render._NOT_TEXT.sub("", text)
+    assert render._typographic(text) == (re.search(r"['\"]|--|\.\.\.|<<|>>", shown) is not None)
