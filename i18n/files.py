@@ -210,11 +210,11 @@ class StagedTree:
 
     Two versions of the site live side by side: ``target`` (what readers see)
     and a hidden spare, ``.<target>.previous``, holding the version before it;
-    unchanged files are hard links shared by both.  :meth:`write` brings the
-    spare up to the live version (the files the last publish changed) and puts
-    the new file there; :meth:`publish` drops the files the new version does
-    not keep, flushes, and swaps the two folders in one
-    ``renameat2(RENAME_EXCHANGE)`` call.  So a rebuild that changes a few
+    unchanged files are hard links shared by both.  :meth:`write` puts a new
+    file in the spare; :meth:`publish` brings the rest of the spare up to the
+    live version (the files the last publish changed, unless written anew),
+    drops the files the new version does not keep, flushes, and swaps the two
+    folders in one ``renameat2(RENAME_EXCHANGE)`` call.  So a rebuild that changes a few
     pages touches a few files, not the whole tree.  A state file beside them
     says which files the spare lacks; when it cannot be trusted (first run,
     or a run killed while preparing the spare) the spare is rebuilt from the
@@ -235,6 +235,8 @@ class StagedTree:
         self._live = self.target.is_dir()
         """A live version exists, to compare new files with."""
         self._had_spare = os.path.lexists(self.spare)
+        self._pending: set[str] = set()
+        """Files the spare lacks of the live version (changed at the last publish), not yet copied."""
 
     def __enter__(self) -> StagedTree:
         return self
@@ -285,11 +287,13 @@ class StagedTree:
             old = set(previous) if previous is not None else _files_under(self.target)
             stale = sorted(rel for rel in old - wanted if os.path.lexists(self.target / rel))
         if not self.written and not stale:
-            if self._ready:  # prepared, but every file came out as it was: the spare is the live version
+            if self._ready:  # prepared, but every file came out as it was: no swap
                 self._ready = self._empty = False
-                self._save_state(changed=[])
+                self._save_state(changed=sorted(self._pending))  # what the spare still lacks
             return 0  # nothing changed: no swap
         spare = self._prepared()
+        for rel in sorted(self._pending - self.written):  # brought up to the live version only now:
+            _copy_over(self.target / rel, spare / rel, spare)  # a file written anew needed no copy
         for rel in stale:
             path = spare / rel
             if path.is_symlink() or path.is_file():  # else a folder of the new version took its place
@@ -316,8 +320,7 @@ class StagedTree:
             self._empty = True
         elif state is not None and state.get("changed") is not None and self.spare.is_dir() \
                 and state.get("live") == _identity(self.target) and state.get("spare") == _identity(self.spare):
-            for rel in state["changed"]:
-                _copy_over(self.target / rel, self.spare / rel, self.spare)
+            self._pending = set(state["changed"])  # copied from the live version at publish, unless rewritten
         else:
             shutil.rmtree(self.spare, ignore_errors=True)
             self.spare.mkdir(parents=True)
@@ -335,6 +338,7 @@ class StagedTree:
             os.rename(self.spare, self.target)
             os.rename(old, self.spare)
         self._ready = self._empty = False
+        self._pending = set()
         self._live = True
         _fsync_dir(self.target.parent)
 

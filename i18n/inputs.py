@@ -48,10 +48,18 @@ class Inputs:
     posts_set: str
     """Names of all posts (listings, related posts, ``post_url``)."""
     extra: dict[str, str] = field(default_factory=dict)
+    templates: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Layout name -> (the file the layouts' loader finds for it, hash of its bytes)."""
 
-    def page_salt(self, code: str) -> str:
-        """What every page of language ``code`` depends on: layouts, its ``site.po``, the configuration."""
-        return digest(self.layouts, self.site_catalogs.get(code, ""), self.config)
+    def page_salt(self, code: str, template: str = "") -> str:
+        """What every page of language ``code`` made with ``template`` depends on, beside its context.
+
+        That layout and those it extends, includes or imports (every layout when
+        ``template`` is not given, or one of them names another by an expression),
+        the language's ``site.po`` and the configuration.
+        """
+        layouts = self.layouts if not template else _layouts_of(self.templates, template) or self.layouts
+        return digest(layouts, self.site_catalogs.get(code, ""), self.config)
 
     @property
     def key(self) -> str:
@@ -61,6 +69,38 @@ class Inputs:
                       *(f"{k}={v}" for k, v in sorted(self.catalogs.items())),
                       *(f"{k}={v}" for k, v in sorted(self.site_catalogs.items())),
                       *(f"{k}={v}" for k, v in sorted(self.extra.items())))
+
+
+_LAYOUT_CLOSURES: dict[tuple[str, str], str] = {}
+
+
+def _layouts_of(templates: dict[str, tuple[str, str]], name: str) -> str:
+    """Hash of ``name`` and of every layout it uses, transitively; '' when that cannot be known."""
+    key = (digest(*(f"{n}={h}" for n, (_p, h) in sorted(templates.items()))), name)
+    if key not in _LAYOUT_CLOSURES:
+        import jinja2
+        from jinja2 import meta
+
+        env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
+        seen: dict[str, str] = {}
+        todo = [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            if current not in templates:
+                return ""
+            path, file_hash = templates[current]
+            seen[current] = file_hash
+            try:
+                used = list(meta.find_referenced_templates(env.parse(Path(path).read_text("utf-8"))))
+            except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
+                return ""  # the build reports it, with its line, when the page is rendered
+            if any(u is None for u in used):
+                return ""  # a layout chosen by an expression: any of them
+            todo += [u for u in used if isinstance(u, str)]
+        _LAYOUT_CLOSURES[key] = digest(*(f"{n}={h}" for n, h in sorted(seen.items())))
+    return _LAYOUT_CLOSURES[key]
 
 
 def file_key(path: Path) -> str:
@@ -103,7 +143,13 @@ def scan(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> Inputs:
     site_catalogs = {loc.code: file_key(catalog_path(config, loc, SITE_DOMAIN))
                      for loc in locales if loc in catalog_locales(config, SITE_DOMAIN) or loc not in config.locales}
     layout_dirs = [config.root / "layouts", THEME_DIR]
-    layouts = files_digest([p for d in layout_dirs if d.is_dir() for p in d.rglob("*") if p.is_file()], config.root)
+    layout_files = [p for d in layout_dirs if d.is_dir() for p in d.rglob("*") if p.is_file()]
+    layouts = files_digest(layout_files, config.root)
+    templates: dict[str, tuple[str, str]] = {}
+    for folder in (THEME_DIR / "templates", config.root / "layouts"):  # the site's own win, as in the loader
+        for path in layout_files:
+            if path.is_relative_to(folder):
+                templates[path.relative_to(folder).as_posix()] = (str(path), file_key(path))
     includes = files_digest(list(config.includes_dir.rglob("*")) if config.includes_dir.is_dir() else [],
                             config.root)
     return Inputs(
@@ -115,4 +161,5 @@ def scan(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> Inputs:
         includes=includes,
         layouts=layouts,
         posts_set=digest(*(p.name for p in posts)),
+        templates=templates,
     )

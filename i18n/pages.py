@@ -61,6 +61,8 @@ class PageJob:
     """When set: a description of every input of the context, so the key needs no context."""
     make: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     """Builds the context of a page planned with ``depends``, if it has to be rendered."""
+    post: tuple[str, str] | None = None
+    """A post page's (post name, locale code): :meth:`for_worker` sends just that."""
 
     def key(self, salt: str) -> str:
         """Hash of everything the rendered page depends on (``salt``: layouts, UI catalog, config)."""
@@ -75,6 +77,22 @@ class PageJob:
             self.context = self.make()
         self.make = None
         return self.context
+
+    def for_worker(self) -> PageJob:
+        """What to send a worker process that has the model: a post page is planned again there
+        (from its name, in parallel, instead of pickling its context); any other page goes with
+        its context."""
+        if self.post is not None and self.context is None:
+            return PageJob(self.path, self.template, self.locale, None, article_key=self.article_key, post=self.post)
+        self.materialize()
+        return self
+
+
+def replanned(model: Model, job: PageJob) -> PageJob:
+    """The post page that a job :meth:`PageJob.for_worker` sent stands for, planned again from ``model``."""
+    assert job.post is not None
+    name, code = job.post
+    return _post_page(model, model.post_named(name), next(loc for loc in model.locales if loc.code == code))
 
 
 @dataclass
@@ -91,9 +109,17 @@ class Model:
     locales: tuple[SiteLocale, ...]
     """Languages built: the site's, plus the pseudo-locale in a preview build."""
 
+    _names: dict[str, PostInfo] = field(default_factory=dict, init=False, repr=False, compare=False)
+
     @property
     def real_locales(self) -> tuple[SiteLocale, ...]:
         return self.config.locales
+
+    def post_named(self, name: str) -> PostInfo:
+        """The post of that name."""
+        if not self._names:
+            self._names = {i.name: i for i in self.posts}
+        return self._names[name]
 
 
 OWN_PAGE_ONLY = ("article_key", "minutes", "translated", "fuzzy", "translated_chars", "left")
@@ -229,7 +255,8 @@ def _post_page(model: Model, info: PostInfo, locale: SiteLocale) -> PageJob:
     depends = repr((info, v, sorted((loc.code, o.path, o.status) for loc, o in versions.items()), related))
     return PageJob(v.path, "post.html", locale.code, None, article_key=v.article_key, sitemap=sitemap,
                    depends=depends, make=lambda: _post_context(model, info, locale, v, versions, related,
-                                                              (url, source_url), published, alternates))
+                                                              (url, source_url), published, alternates),
+                   post=(info.name, locale.code))
 
 
 def _post_context(model: Model, info: PostInfo, locale: SiteLocale, v: Version,

@@ -116,7 +116,7 @@ def _render(config: SiteConfig, session: Session, ctx: ArticleContext, jobs: lis
     with StagedTree(config.output_dir) as tree:
         for job in jobs:
             rel = session.model.urls.output_rel(job.path)
-            key = job.key(inputs.page_salt(job.locale))
+            key = job.key(inputs.page_salt(job.locale, job.template))
             if session.manifest.get(rel) == key and (config.output_dir / rel).is_file():
                 continue
             session.manifest[rel] = key

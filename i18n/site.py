@@ -378,9 +378,12 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
 # -- stage 3: pages ---------------------------------------------------------------------------
 
 def _render_job(job: PageJob) -> bytes:
+    from .pages import replanned
     from .render import render_page
 
     languages: dict[str, Language] = _STATE["languages"]
+    if job.post is not None and job.context is None and job.make is None:
+        job = replanned(_STATE["model"], job)  # a post page, sent by name to a worker that has the model
     context = job.materialize()
     if job.article_key:
         from markupsafe import Markup
@@ -433,7 +436,7 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     """
     from .pages import plan
 
-    salts = {code: inputs.page_salt(code) for code in model.languages}
+    salts: dict[tuple[str, str], str] = {}
     urls = model.urls
     out_dir = str(model.config.output_dir)
     new_manifest: dict[str, str] = {} if only is None else dict(manifest)
@@ -445,17 +448,19 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
         writer = None
         for job in plan(model) if only is None else only:
             rel = urls.output_rel(job.path)
-            key = job.key(salts[job.locale])
+            salt = salts.get((job.locale, job.template))
+            if salt is None:
+                salt = salts[(job.locale, job.template)] = inputs.page_salt(job.locale, job.template)
+            key = job.key(salt)
             new_manifest[rel] = key
             if manifest.get(rel) != key or not os.path.isfile(os.path.join(out_dir, rel)):
                 window.acquire()
                 if stop.is_set():
                     return
                 writer = writer or tree.prepare()
-                job.materialize()
-                yield writer, rel, job
+                yield writer, rel, job.for_worker()
 
-    _STATE.update(languages=model.languages, cache=cache)
+    _STATE.update(languages=model.languages, cache=cache, model=model)  # workers plan post pages again
     written = []
     planned = todo()
     # Planned here until there are enough pages to render for workers to be worth starting

@@ -141,3 +141,22 @@ def test_a_translation_edit_renders_only_the_pages_that_show_it(tmp_path: Path) 
     edit_msgstr(po, "Q（Lex）：はい、GPT-3以降", lambda _s: "")  # untranslated: counts and maybe the state change
     report = build(load_config(site), jobs=1)
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean3")
+
+
+def test_a_layout_edit_renders_only_the_pages_made_with_it(tmp_path: Path) -> None:
+    """A page depends on its layout and the layouts that one uses, not on every layout."""
+    site = tmp_path / "site"
+    _copy_inputs(ROOT, site)
+    for n in range(3):
+        _add_post(site, 100 + n)
+    build(load_config(site), jobs=1)
+    post_pages = len(list((site / "_site").glob("*/20*/*/*/*/index.html")))
+    _edit_layout(site, 1)  # layouts/post.html, which extends the theme's base.html
+    report = build(load_config(site), jobs=1)
+    assert report.rendered == post_pages and post_pages == 4 * 3
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean1")
+    theme_base = ROOT / "i18n" / "theme" / "templates" / "base.html"
+    (site / "layouts" / "base.html").write_text(theme_base.read_text("utf-8").replace("<body", "<body data-b"), "utf-8")
+    report = build(load_config(site), jobs=1)  # every page extends base.html
+    assert report.rendered > post_pages
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean2")

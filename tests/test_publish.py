@@ -60,3 +60,22 @@ def test_files_the_new_version_does_not_have_are_removed(tmp_path: Path) -> None
     (site / "stray.html").write_bytes(b"left by hand")
     assert publish(site, V1) == (0, 1)
     assert snapshot(site) == V1
+
+
+def test_files_the_last_version_changed_are_copied_only_when_not_written_again(tmp_path: Path) -> None:
+    """The spare lacks what the last publish changed: rewritten files need no copy, the others get one."""
+    site = tmp_path / "_site"
+    spare = tmp_path / "._site.previous"
+    publish(site, V1)
+    publish(site, V2)  # changed ko/a.html and en/c.html: the spare (V1) lacks them
+    v4 = {**V2, "ko/a.html": b"a 4"}  # rewrites ko/a.html; en/c.html must come from the live version
+    assert publish(site, v4) == (1, 0)
+    assert snapshot(site) == v4 and snapshot(spare) == V2
+    # Prepared, but nothing new: no swap, and the spare still knows what it lacks.
+    with StagedTree(site) as tree:
+        tree.prepare()
+        assert tree.publish(v4) == 0
+    assert snapshot(site) == v4
+    v5 = {**v4, "index.html": b"home 5"}
+    assert publish(site, v5) == (1, 0)
+    assert snapshot(site) == v5 and snapshot(spare) == v4
