@@ -54,6 +54,8 @@ BUSY_TIMEOUT = 10.0
 _OLD_KINDS = ("source", "info", "article", "version", "state", "update")
 """Folders of ``<kind>/<key>.pickle`` files that earlier versions kept in ``.cache/``."""
 _INHERITED: list[sqlite3.Connection] = []
+_CHECKED: set[str] = set()
+"""Databases this process has already checked (a preview server opens its cache for every rebuild)."""
 """Connections a forked process inherited: kept, so that they are never used nor closed in it."""
 
 
@@ -144,14 +146,16 @@ class BuildCache:
             self.dir.mkdir(parents=True, exist_ok=True)
         except OSError:
             return None
-        for kind in _OLD_KINDS:  # what an earlier version left: never read again
+        checked = str(self.path) in _CHECKED
+        for kind in () if checked else _OLD_KINDS:  # what an earlier version left: never read again
             shutil.rmtree(self.dir / kind, ignore_errors=True)
         for attempt in range(2):
             db = None
             try:
                 db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None,
                                      check_same_thread=False)
-                if self._prepare(db):
+                if self._prepare(db, check=not checked):
+                    _CHECKED.add(str(self.path))
                     return db
                 damaged = True
             except sqlite3.Error as exc:
@@ -165,12 +169,15 @@ class BuildCache:
         return None
 
     @staticmethod
-    def _prepare(db: sqlite3.Connection) -> bool:
-        """Set ``db`` up for this build; False when it is damaged (it fails SQLite's quick check)."""
+    def _prepare(db: sqlite3.Connection, check: bool = True) -> bool:
+        """Set ``db`` up for this build; False when it is damaged (it fails SQLite's quick check).
+
+        ``check``: run the check (once per process: what fails later is given up then).
+        """
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA temp_store=MEMORY")
-        if db.execute("PRAGMA quick_check(1)").fetchall() != [("ok",)]:
+        if check and db.execute("PRAGMA quick_check(1)").fetchall() != [("ok",)]:
             return False
         if db.execute("PRAGMA user_version").fetchall() != [(SCHEMA,)]:
             db.execute("BEGIN IMMEDIATE")
@@ -182,6 +189,7 @@ class BuildCache:
         return True
 
     def _delete_files(self) -> None:
+        _CHECKED.discard(str(self.path))
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(OSError):
                 os.unlink(f"{self.path}{suffix}")

@@ -183,15 +183,29 @@ class SpareWriter:
         return True
 
     def put(self, rel: str, data: bytes) -> None:
-        """Put ``data`` at ``rel`` in the spare as a new file (the old one is shared with the live site)."""
+        """Put ``data`` at ``rel`` in the spare.
+
+        A file of the spare that no other name shares (a version older than the
+        live one) is rewritten in place, which spares the file system freeing
+        and allocating its blocks; one shared with the live site (a hard link)
+        is replaced by a new file.
+        """
         path = os.path.join(self.spare, rel)
         if not self.empty:
             try:
-                os.unlink(path)
+                fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
             except FileNotFoundError:
                 pass
-            except OSError:  # a folder where the new version has a file
+            except OSError:  # a folder or a symbolic link where the new version has a file
                 _make_room(Path(path), Path(self.spare))
+            else:
+                if os.fstat(fd).st_nlink == 1:
+                    with os.fdopen(fd, "wb") as f:
+                        f.write(data)
+                        f.truncate()
+                    return
+                os.close(fd)
+                os.unlink(path)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         except OSError:  # a new folder, or something of the old version in the way

@@ -9,10 +9,13 @@ publish decision); unlike it, the heavy work is done once and kept:
 2. :mod:`i18n.articles` reads each post and renders each (post, language)
    article, in worker processes, cached by the hashes of its inputs.
 3. :mod:`i18n.pages` plans every page from that model; a page whose inputs
-   hash to the key it had last time is not rendered again.
-4. Changed pages are rendered in worker processes, in batches (the site's
-   HTML is never all in memory), and written atomically when their bytes
-   changed; files the build no longer produces are removed.
+   hash to the key it had last time is not rendered again.  When only post
+   catalogs changed, and no publish state or path, only the pages that show
+   the changed versions are planned (:func:`i18n.pages.pages_showing`).
+4. Changed pages are rendered by worker processes as they are planned (a
+   bounded window ahead: the site's HTML is never all in memory), which
+   write them into the spare folder when their bytes changed; the new
+   version is published at once (:class:`i18n.files.StagedTree`).
 
 Output is byte-identical whatever ``jobs`` is, and whether the cache was warm.
 """
@@ -115,7 +118,8 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
         return BuildReport(pages=last[1], languages=len(config.locales), noop=True)
 
     last_inputs, last_index = cache.get("state", "inputs"), cache.get("state", "index")
-    model = load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress)
+    model = load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress,
+                       index=last_index)
     versions = model.versions
     report = BuildReport(languages=len(config.locales),
                          statuses={k: v.status for k, v in versions.items() if k[1] != PSEUDO_CODE})
@@ -150,8 +154,11 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
 
 def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | None = None,
                cache: BuildCache | None = None, jobs: int | None = None,
-               progress: Callable[[int, int], None] | None = None) -> Model:
-    """Every post in every language, with its publish decision (articles rendered and cached)."""
+               progress: Callable[[int, int], None] | None = None, index: object = None) -> Model:
+    """Every post in every language, with its publish decision (articles rendered and cached).
+
+    ``index``: the last build's index, when the caller has read it already.
+    """
     from .articles import ArticleContext
     from .pages import Model
     from .urls import Urls
@@ -159,13 +166,15 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     if cache is None:
         cache = BuildCache(config.root)
         try:
-            return load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress)
+            return load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress,
+                              index=index)
         finally:
             cache.close()
     jobs = max(1, jobs or os.cpu_count() or 1)
     locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
     inputs = inputs or scan(config, locales)
-    index = cache.get("state", "index")
+    if index is None:
+        index = cache.get("state", "index")
     if isinstance(index, dict):
         for kind in ("info", "version"):
             cache.preload(kind, index.get(kind) or {})
