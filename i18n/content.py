@@ -9,6 +9,7 @@ and parses dates the way Jekyll does (``2025-08-12 12:04:51 +0900`` included).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,8 +182,14 @@ def read_post(path: Path, root: Path) -> Post:
                 modified=modified, meta=meta, body=body, body_line=body_line, front=front)
 
 
+POST_SUFFIXES = (".md", ".markdown", ".mkd", ".mkdn")
+
+
 def find_posts(posts_dir: Path) -> list[Path]:
     """Post files under ``posts_dir``, sorted by name (Jekyll's order)."""
-    if not posts_dir.is_dir():
-        return []
-    return sorted(p for p in posts_dir.rglob("*") if p.is_file() and p.suffix in (".md", ".markdown", ".mkd", ".mkdn"))
+    found = []
+    for folder, _dirs, files in os.walk(posts_dir):  # as Path.rglob: into no linked folder
+        for name in files:
+            if name.endswith(POST_SUFFIXES) and os.path.isfile(path := os.path.join(folder, name)):
+                found.append(path)
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]  # in Path order

@@ -126,6 +126,8 @@ OWN_PAGE_ONLY = ("article_key", "minutes", "translated", "fuzzy", "translated_ch
 """Fields of a :class:`Version` that only its own page, the feed and the status page show."""
 LISTED = ("title", "description", "keywords", "excerpt_html", "title_lang", "description_lang")
 """Fields that listings of its language show too: index and taxonomy pages, related posts."""
+COUNTED = ("title", "path", "status", "translated", "fuzzy", "total", "translated_chars", "total_chars", "left")
+"""Fields the translation status page shows (:func:`status_rows`)."""
 
 
 def _same_but(old: Version, new: Version, fields: tuple[str, ...]) -> bool:
@@ -135,7 +137,8 @@ def _same_but(old: Version, new: Version, fields: tuple[str, ...]) -> bool:
 def pages_showing(model: Model, changes: Mapping[tuple[str, str], tuple[Version, Version]]) -> list[PageJob] | None:
     """The only pages that can differ once these (post name, locale code) versions went from old to new.
 
-    Their post pages, their languages' feeds and the status page; when a title,
+    Their post pages, their languages' feeds and, when counts or what is left
+    changed (:data:`COUNTED`), the status page; when a title,
     description or excerpt changed (:data:`LISTED`), also the index and taxonomy
     pages of that language and the posts that show it as related.  None when a
     publish state, a path or anything else changed: then any page can differ.
@@ -163,8 +166,9 @@ def pages_showing(model: Model, changes: Mapping[tuple[str, str], tuple[Version,
             if info.related and any(r["href"] in shown for r in _related(model, info, locale)):
                 job = _post_page(model, info, locale)
                 jobs[job.path] = job
-    status = _status_page(model)
-    jobs[status.path] = status
+    if any(getattr(old, f) != getattr(new, f) for old, new in changes.values() for f in COUNTED):
+        status = _status_page(model)  # planning it reads every version: only when it can differ
+        jobs[status.path] = status
     return list(jobs.values())
 
 

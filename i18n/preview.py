@@ -28,7 +28,7 @@ from .inputs import Inputs, file_key
 from .locales import SiteLocale
 from .model import Version
 from .pages import Model, PageJob, pages_showing
-from .paths import SITE_DOMAIN, catalog_path
+from .paths import SITE_DOMAIN, catalog_file, catalog_path
 from .theme import THEME_DIR
 
 
@@ -47,13 +47,15 @@ class Session:
 def stamps(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> dict[str, tuple[int, int]]:
     """Modification time and size of every input file (a post added or removed shows too)."""
     posts = find_posts(config.posts_dir)
-    paths = [config.root / "site.toml", *posts]
-    for post in posts:
-        paths += [catalog_path(config, loc, post.stem) for loc in locales if loc != config.source_locale]
-    paths += [catalog_path(config, loc, SITE_DOMAIN) for loc in locales]
+    root = str(config.root)
+    targets = [loc for loc in locales if loc != config.source_locale]
+    paths = [str(config.root / "site.toml"), *map(str, posts)]
+    for post in posts:  # strings, as str(catalog_path(...)) spells them: thousands of Path objects cost
+        paths += [os.path.join(root, catalog_file(loc, post.stem)) for loc in targets]
+    paths += [str(catalog_path(config, loc, SITE_DOMAIN)) for loc in locales]
     for folder in (config.includes_dir, config.root / "layouts", THEME_DIR):
         if folder.is_dir():
-            paths += [p for p in folder.rglob("*") if p.is_file()]
+            paths += [str(p) for p in folder.rglob("*") if p.is_file()]
     out = {}
     for path in paths:
         try:
@@ -77,7 +79,8 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     changed = {p for p in now.keys() | session.stamps.keys() if now.get(p) != session.stamps.get(p)}
     if not changed:
         return (0, 0)
-    catalogs = {str(catalog_path(config, _locale(model.locales, code), name)): (name, code)
+    root = str(config.root)
+    catalogs = {os.path.join(root, catalog_file(_locale(model.locales, code), name)): (name, code)
                 for name, code in inputs.catalogs}
     if not changed <= catalogs.keys():
         return None
