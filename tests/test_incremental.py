@@ -100,17 +100,22 @@ def _build(root: Path, jobs: int) -> dict[str, bytes]:
 def test_incremental_build_equals_clean_build(tmp_path_factory: pytest.TempPathFactory,
                                               edits: list[tuple[object, int]], jobs: int) -> None:
     work = tmp_path_factory.mktemp("incremental")
-    site = work / "site"
-    _copy_inputs(ROOT, site)
-    for n in range(3):
-        _add_post(site, 100 + n)
-    _build(site, jobs)
+    site = _example_with_posts(work / "site", jobs)
     for step, (edit, n) in enumerate(edits):
         edit(site, n)  # type: ignore[operator]
         incremental = _build(site, jobs)
         clean = work / f"clean{step}"
         _copy_inputs(site, clean)
         assert incremental == _build(clean, 1), f"after {[(e.__name__, n) for e, n in edits[:step + 1]]}"  # type: ignore[attr-defined]
+
+
+def _example_with_posts(site: Path, jobs: int) -> Path:
+    """The example site and three more posts, built."""
+    _copy_inputs(ROOT, site)
+    for n in range(3):
+        _add_post(site, 100 + n)
+    _build(site, jobs)
+    return site
 
 
 def _clean_copy(site: Path, dest: Path) -> dict[str, bytes]:
@@ -120,11 +125,7 @@ def _clean_copy(site: Path, dest: Path) -> dict[str, bytes]:
 
 def test_a_translation_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
     """From the command line too: its post page and its feed, not every page of the site."""
-    site = tmp_path / "site"
-    _copy_inputs(ROOT, site)
-    for n in range(3):
-        _add_post(site, 100 + n)
-    build(load_config(site), jobs=1)
+    site = _example_with_posts(tmp_path / "site", jobs=1)
     po = site / "locales" / "ko" / "LC_MESSAGES" / f"{POST}.po"
     edit_msgstr(po, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (수정)")
     report = build(load_config(site), jobs=1)
@@ -133,7 +134,7 @@ def test_a_translation_edit_renders_only_the_pages_that_show_it(tmp_path: Path) 
     assert "(수정)" in (site / "_site" / "ko" / "2021/02/22/tesla-ai-jim-keller/index.html").read_text("utf-8")
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean1")
 
-    edit_msgstr(po, "TeslaのAI技術について", lambda s: s + " 2")  # a title: listings and switchers show it
+    edit_msgstr(po, "TeslaのAI技術について", lambda s: s + " 2")  # a title: listings and related posts show it
     report = build(load_config(site), jobs=1)
     assert report.rendered > 2  # beside the post page and the feed: the index, the category page, ...
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean2")
@@ -145,11 +146,7 @@ def test_a_translation_edit_renders_only_the_pages_that_show_it(tmp_path: Path) 
 
 def test_a_layout_edit_renders_only_the_pages_made_with_it(tmp_path: Path) -> None:
     """A page depends on its layout and the layouts that one uses, not on every layout."""
-    site = tmp_path / "site"
-    _copy_inputs(ROOT, site)
-    for n in range(3):
-        _add_post(site, 100 + n)
-    build(load_config(site), jobs=1)
+    site = _example_with_posts(tmp_path / "site", jobs=1)
     post_pages = len(list((site / "_site").glob("*/20*/*/*/*/index.html")))
     _edit_layout(site, 1)  # layouts/post.html, which extends the theme's base.html
     report = build(load_config(site), jobs=1)
