@@ -23,13 +23,12 @@ Output is byte-identical whatever ``jobs`` is, and whether the cache was warm.
 from __future__ import annotations
 
 import itertools
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from .cache import BuildCache, digest
 from .config import SiteConfig
@@ -40,6 +39,7 @@ from .locales import PSEUDO_CODE, SiteLocale, pseudo_locale
 from .model import PostInfo, Version
 from .paths import SITE_DOMAIN, catalog_path, template_path
 from .theme import THEME_DIR
+from .workers import PARALLEL_FROM, Workers, parallel_map
 
 if TYPE_CHECKING:
     from .articles import ArticleContext
@@ -52,11 +52,6 @@ if TYPE_CHECKING:
 
 BATCH = 256
 """Pages planned ahead of the workers at most: bounds memory while keeping workers busy."""
-_PARALLEL_FROM = 24
-"""Fewer tasks than this run in this process: starting workers would cost more."""
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 @dataclass
@@ -269,7 +264,7 @@ def _read_infos(config: SiteConfig, inputs: Inputs, cache: BuildCache, jobs: int
         else:
             todo.append(file)
     _STATE.update(config=config, cache=cache)
-    for result in _map(_info_task, todo, jobs):
+    for result in parallel_map(_info_task, todo, jobs):
         if isinstance(result, Problem):
             problems.add(result)
         else:
@@ -368,7 +363,7 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
             tasks.append((file, tuple(todo)))
     _STATE["articles"] = ctx
     done = len(files) - len(tasks)
-    with _Workers(jobs) as workers:
+    with Workers(jobs) as workers:
         for results in workers.imap(_article_task, tasks):
             for result in results:
                 if isinstance(result, Problem):
@@ -474,9 +469,9 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     planned = todo()
     # Planned here until there are enough pages to render for workers to be worth starting
     # (a few pages, after a translation edit, are rendered in this process).
-    head = list(itertools.islice(planned, _PARALLEL_FROM))
-    expected = len(head) if len(head) < _PARALLEL_FROM else len(model.posts) * len(model.locales)
-    with _Workers(jobs) as workers:
+    head = list(itertools.islice(planned, PARALLEL_FROM))
+    expected = len(head) if len(head) < PARALLEL_FROM else len(model.posts) * len(model.locales)
+    with Workers(jobs) as workers:
         try:
             for rel, changed in workers.imap(_write_job, itertools.chain(head, planned), expected):
                 window.release()
@@ -505,46 +500,3 @@ def _write_assets(config: SiteConfig, report: BuildReport, tree: StagedTree) -> 
             report.written += 1
         written[rel] = digest(data)
     return written
-
-
-# -- parallel map -----------------------------------------------------------------------------
-
-class _Workers:
-    """Forked worker processes for one stage, started on first need (they inherit ``_STATE`` then)."""
-
-    def __init__(self, jobs: int):
-        self.jobs = jobs
-        self.pool: Any = None
-
-    def imap(self, fn: Callable[[T], R], items: Iterable[T], expected: int | None = None) -> Iterator[R]:
-        """``fn(x) for x in items``, in parallel when worth it, in order, as results arrive.
-
-        ``expected``: about how many items there are, when ``items`` is not a list
-        (it is then consumed by the pool's feeder thread as workers need more).
-        """
-        count = expected if expected is not None else len(items)  # type: ignore[arg-type]
-        if self.jobs <= 1 or (self.pool is None and count < _PARALLEL_FROM) \
-                or "fork" not in multiprocessing.get_all_start_methods():
-            return (fn(x) for x in items)
-        if self.pool is None:
-            self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
-        chunk = max(1, min(16, count // (self.jobs * 8)))
-        results: Iterator[R] = self.pool.imap(fn, items, chunksize=chunk)
-        return results
-
-    def map(self, fn: Callable[[T], R], items: list[T]) -> list[R]:
-        """``[fn(x) for x in items]`` (see :meth:`imap`)."""
-        return list(self.imap(fn, items))
-
-    def __enter__(self) -> _Workers:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.close()
-            self.pool.join()
-
-
-def _map(fn: Callable[[T], R], items: list[T], jobs: int) -> list[R]:
-    with _Workers(jobs) as workers:
-        return workers.map(fn, items)
