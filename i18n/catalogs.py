@@ -42,12 +42,12 @@ from textwrap import TextWrapper
 from babel.messages.catalog import Catalog
 from babel.messages.catalog import Message as Entry
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape
+from babel.messages.pofile import WORD_SEP, PoFileError, PoFileParser, _extract_locations, escape, normalize, unescape
 
 from .errors import Location, PipelineError
 from .files import write_if_changed
 from .locales import SiteLocale
-from .po_syntax import PoEntry, check_po_syntax, scan_entries
+from .po_syntax import PoEntry, check_po_syntax, scan_entries, scan_units
 from .segments import Message
 
 PROJECT = "blogl10n"
@@ -96,6 +96,15 @@ class PoCatalog(Catalog):
             self.header_entry = message
 
 
+def entries(cat: Catalog) -> list[Entry]:
+    """The entries of ``cat`` but its header, in order.
+
+    Babel's ``Catalog.__iter__`` first rebuilds the header entry, formatting its
+    dates through CLDR, at every loop: a third of the time of a merge.
+    """
+    return list(cat._messages.values())
+
+
 def previous_context(entry: Entry) -> str | None:
     """The ``#| msgctxt`` of a fuzzy entry (Babel's ``Message`` only has ``previous_id``)."""
     value = getattr(entry, "previous_context", None)
@@ -108,9 +117,22 @@ def set_previous_context(entry: Entry, context: str | None) -> None:
 
 
 def read_catalog(path: Path, root: Path, locale: SiteLocale | None = None) -> Catalog:
-    """Read a PO/POT file; raise :class:`PipelineError` at the offending line."""
+    """Read a PO/POT file; raise :class:`PipelineError` at the offending line.
+
+    A file within the PO grammar's fast path (see :func:`scan_units`) is read
+    without Babel's reader, into the same catalog; any other goes through it.
+    """
     where = Location.of(path, root=root)
     data = _checked_bytes(path.read_bytes(), where, locale)
+    try:
+        fast = _fast_catalog(data.decode("utf-8").replace("\r\n", "\n"), locale)
+    except UnicodeDecodeError:
+        fast = None
+    return fast if fast is not None else _babel_catalog(data, where, locale)
+
+
+def _babel_catalog(data: bytes, where: Location, locale: SiteLocale | None) -> PoCatalog:
+    """Read checked catalog bytes through Babel's reader, then put back the comment lines it loses."""
     check_po_syntax(data, where)  # msgfmt's grammar: Babel's reader would guess past a broken string
     try:
         data, comments = _take_comments(data)
@@ -140,7 +162,7 @@ class Translations:
     def of(cls, cat: Catalog) -> Translations:
         """The live, non-plural entries of a Babel catalog, but its header."""
         return cls(PoEntry(e.id, e.string, e.context, e.fuzzy, e.lineno or 0)
-                   for e in cat if e.id and isinstance(e.id, str) and isinstance(e.string, str))
+                   for e in entries(cat) if isinstance(e.id, str) and isinstance(e.string, str))
 
     def get(self, id: str, context: str | None = None) -> PoEntry | None:
         """The entry of ``id`` in ``context``, or None."""
@@ -197,9 +219,13 @@ class _Comments:
     flags: tuple[str, ...]
     previous: Mapping[str, str]
     """``#|`` fields by keyword: msgctxt, msgid, msgid_plural."""
+    references: tuple[str, ...] = ()
+    """What follows ``#:`` on each reference line (Babel's reader reads these itself)."""
 
 
 _PREVIOUS = re.compile(r"^#~?\| (?:(msgctxt|msgid_plural|msgid) )?(.*)$")
+_CONFLICT_COMMENT = re.compile(r"^[ \t]*#-", re.MULTILINE)
+"""A line Babel's reader refuses ("cannot parse po file with conflicts")."""
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _MSGID_LINE = re.compile(r"^(?:#~\s*)?msgid ")
 
@@ -227,32 +253,95 @@ def _take_comments(data: bytes) -> tuple[bytes, dict[int, _Comments]]:
     comment lines of every entry by the line number of its msgid, which is
     how Babel numbers an entry.
     """
-    lines = data.decode("utf-8").split("\n")
+    original = data.decode("utf-8").split("\n")
+    lines = list(original)
     found: dict[int, _Comments] = {}
-    translator: list[str] = []
-    extracted: list[str] = []
-    flags: list[str] = []
-    previous: dict[str, str] = {}
-    i = 0
+    start = i = 0
     while i < len(lines):
         fields, end = _previous_run(lines, i)
         if fields:
             lines[i:end] = [""] * (end - i)
+            i = end
+            continue
+        if _MSGID_LINE.match(lines[i].strip()):
+            found[i + 1] = _entry_comments(original[start:i])
+            start = i + 1
+        i += 1
+    return "\n".join(lines).encode("utf-8"), found
+
+
+def _entry_comments(lines: list[str]) -> _Comments:
+    """The comments of one entry from the lines between its msgid and the msgid before."""
+    translator: list[str] = []
+    extracted: list[str] = []
+    flags: list[str] = []
+    previous: dict[str, str] = {}
+    references: list[str] = []
+    runs = any("#" in line and "|" in line for line in lines)  # else no line starts a #| run
+    i = 0
+    while i < len(lines):
+        fields, end = _previous_run(lines, i) if runs else ([], i)
+        if fields:
             previous.update(fields)
             i = end
             continue
         line = lines[i].strip()
-        if _MSGID_LINE.match(line):
-            found[i + 1] = _Comments(tuple(translator), tuple(extracted), tuple(flags), previous)
-            translator, extracted, flags, previous = [], [], [], {}
-        elif line.startswith("#."):
+        if line.startswith("#."):
             extracted.append(_comment_text(line[2:]))
         elif line.startswith("#,"):
             flags += [flag.strip() for flag in line[2:].split(",") if flag.strip()]
-        elif line.startswith("#") and line[1:2] not in ("~", ":"):
+        elif line.startswith("#:"):
+            references.append(line[2:])
+        elif line.startswith("#") and line[1:2] != "~":
             translator.append(_comment_text(line[1:]))
         i += 1
-    return "\n".join(lines).encode("utf-8"), found
+    return _Comments(tuple(translator), tuple(extracted), tuple(flags), previous, tuple(references))
+
+
+def _fast_catalog(text: str, locale: SiteLocale | None) -> PoCatalog | None:
+    """The catalog :func:`read_catalog` reads through Babel, for a file within the fast grammar; else None.
+
+    None also where Babel's reader does something of its own: a ``#-``
+    comment (it refuses the file), ``#:`` lines it cannot split, an empty
+    ``msgctxt`` (it keys such an entry as one without), an entry with an
+    empty msgid besides the header, a file without entries.
+    """
+    units = scan_units(text)
+    if not units or _CONFLICT_COMMENT.search(text):
+        return None
+    cat = PoCatalog(locale=locale.catalog_dir if locale else None, charset="utf-8")
+    messages = cat._messages  # entries are unique (the grammar refuses duplicates): no merging to do
+    header: _Comments | None = None
+    for unit in units:
+        if unit.context == "" or (not unit.id and (unit.obsolete or unit.context is not None)):
+            return None
+        comments = _entry_comments(unit.comments.split("\n"))
+        locations: list[tuple[str, int]] = []  # Babel's type says int; its reader gives None for no number
+        for line in comments.references:
+            try:
+                refs = _extract_locations(line)
+            except ValueError:
+                return None
+            for ref in refs:  # as Babel's reader: a reference without a number has none
+                name, colon, number = ref.rpartition(":")
+                if not colon:
+                    locations.append((ref, None))  # type: ignore[arg-type]
+                elif number.isdecimal() and number.isascii():
+                    locations.append((name, int(number)))
+                else:
+                    return None
+        if not unit.id:  # the header, as Babel's reader makes it
+            header = comments
+            cat[""] = Entry("", unit.string, locations, {"fuzzy"} & set(comments.flags), comments.extracted,
+                            [c.lstrip() for c in comments.translator], lineno=unit.lineno)
+            continue
+        entry = Entry(unit.id, unit.string, locations, comments.flags, comments.extracted, comments.translator,
+                      lineno=unit.lineno, context=unit.context)
+        _set_comments(entry, comments)
+        (cat.obsolete if unit.obsolete else messages)[_obsolete_key(unit.id, unit.context)] = entry
+    if header is not None:
+        _remember_header(cat, header)
+    return cat
 
 
 def _comment_text(rest: str) -> str:
@@ -262,27 +351,35 @@ def _comment_text(rest: str) -> str:
 
 def _restore_comments(cat: PoCatalog, found: Mapping[int, _Comments]) -> None:
     """Put back in ``cat`` what Babel's reader lost of each entry's comment lines."""
-    for entry in [*cat, *cat.obsolete.values()]:
+    for entry in [*entries(cat), *cat.obsolete.values()]:
         comments = found.get(entry.lineno or 0)
-        if not entry.id or comments is None:
-            continue
-        entry.user_comments = list(comments.translator)
-        entry.auto_comments = list(comments.extracted)
-        entry.flags = set(comments.flags)  # as written, not Babel's guess from the msgid
-        if "msgid" in comments.previous:
-            entry.previous_id = [comments.previous["msgid"]]
-            if "msgid_plural" in comments.previous:
-                entry.previous_id.append(comments.previous["msgid_plural"])
-        set_previous_context(entry, comments.previous.get("msgctxt"))
+        if entry.id and comments is not None:
+            _set_comments(entry, comments)
     header = cat.header_entry
     if header is not None:
-        comments = found.get(header.lineno or 0)
-        cat.header_as_read = HeaderAsRead(
-            comment="\n".join(_translator_line(c) for c in comments.translator) if comments else "",
-            fields=tuple(line for line in str(header.string).split("\n") if line.strip()),
-            babel_comment=cat.header_comment,
-            babel_fields=_by_name(_babel_header_fields(cat)),
-        )
+        _remember_header(cat, found.get(header.lineno or 0))
+
+
+def _set_comments(entry: Entry, comments: _Comments) -> None:
+    entry.user_comments = list(comments.translator)
+    entry.auto_comments = list(comments.extracted)
+    entry.flags = set(comments.flags)  # as written, not Babel's guess from the msgid
+    if "msgid" in comments.previous:
+        entry.previous_id = [comments.previous["msgid"]]
+        if "msgid_plural" in comments.previous:
+            entry.previous_id.append(comments.previous["msgid_plural"])
+    set_previous_context(entry, comments.previous.get("msgctxt"))
+
+
+def _remember_header(cat: PoCatalog, comments: _Comments | None) -> None:
+    header = cat.header_entry
+    assert header is not None
+    cat.header_as_read = HeaderAsRead(
+        comment="\n".join(_translator_line(c) for c in comments.translator) if comments else "",
+        fields=tuple(line for line in str(header.string).split("\n") if line.strip()),
+        babel_comment=cat.header_comment,
+        babel_fields=_by_name(_babel_header_fields(cat)),
+    )
 
 
 def _new_catalog(locale: str | None, date: dt.datetime) -> Catalog:
@@ -340,16 +437,17 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
     """
     if po is None:
         po = _new_catalog(locale.catalog_dir, date)
-    for entry in template:
+    for entry in entries(template):
         key = _obsolete_key(str(entry.id), entry.context)
         if entry.id and po.get(entry.id, entry.context) is None and key in po.obsolete:
             po[entry.id] = po.obsolete.pop(key)
     # Babel's update rebuilds unchanged entries from the template, losing the
     # previous msgid of an entry that is still fuzzy; keep it for the translator.
-    previous = {(e.id, e.context): (e.previous_id, previous_context(e)) for e in po if e.fuzzy and e.previous_id}
+    previous = {(e.id, e.context): (e.previous_id, previous_context(e))
+                for e in entries(po) if e.fuzzy and e.previous_id}
     po.update(template, no_fuzzy_matching=False, update_header_comment=False,
               keep_user_comments=True, update_creation_date=False)
-    for entry in po:
+    for entry in entries(po):
         kept = previous.get((entry.id, entry.context)) if entry.fuzzy else None
         if kept is not None and entry.previous_id in ([], kept[0]):
             entry.previous_id = kept[0]
@@ -380,12 +478,11 @@ def catalog_bytes(cat: Catalog, prose: bool = True) -> bytes:
     translations.
     """
     if prose:
-        for entry in [*cat, *cat.obsolete.values()]:
+        for entry in [*entries(cat), *cat.obsolete.values()]:
             entry.flags.discard("python-format")
     lines = _header_lines(cat)
-    for entry in cat:
-        if entry.id:
-            lines += [*_entry_lines(cat, entry, obsolete=False), ""]
+    for entry in entries(cat):
+        lines += [*_entry_lines(cat, entry, obsolete=False), ""]
     for entry in cat.obsolete.values():
         lines += [*_entry_lines(cat, entry, obsolete=True), ""]
     return "".join(f"{line}\n" for line in lines).encode("utf-8")
@@ -446,7 +543,53 @@ def _quoted(value: str, prefix: str) -> str:
     Babel's ``normalize(prefix=...)`` counts the prefix once per word, not once
     per line, so it would wrap ``#~|`` lines at a few words each.
     """
-    return normalize(value, width=WIDTH - len(prefix)).replace("\n", f"\n{prefix}")
+    return _normalize(value, width=WIDTH - len(prefix)).replace("\n", f"\n{prefix}")
+
+
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""What ``str.splitlines`` splits at."""
+_SPACES = re.compile(r"(\s+)")
+_ESCAPED = re.compile('[\\\\\t\r\n"]')
+"""What ``escape`` doubles: a chunk without them escapes to its own length plus the quotes."""
+
+
+def _normalize(value: str, width: int) -> str:
+    """Babel's ``normalize(value, width=width)``, the same string, without escaping each word twice.
+
+    It is the hot part of writing a catalog: one call per field.
+    """
+    quoted = escape(value)
+    if len(quoted) <= width and not _LINE_BREAK.search(value):
+        return quoted  # one line that fits
+    lines: list[str] = []
+    for line in value.splitlines(True):
+        if len(escape(line)) <= width:
+            lines.append(line)
+            continue
+        # Without a hyphen only the whitespace part of Babel's word separator can
+        # match; its other parts backtrack over every run of word characters
+        # (a Japanese sentence is one), quadratic in its length.
+        chunks = (WORD_SEP if "-" in line else _SPACES).split(line)
+        plain = not _ESCAPED.search(line)
+        sizes = [len(c) if plain else len(escape(c)) - 2 for c in chunks]
+        i, count = 0, len(chunks)
+        while i < count:  # as Babel: fill each line while it stays under the width
+            start, size = i, 2
+            while i < count:
+                if size + sizes[i] < width:
+                    size += sizes[i]
+                    i += 1
+                else:
+                    if i == start:  # a chunk longer than a line gets a line of its own
+                        i += 1
+                    break
+            lines.append("".join(chunks[start:i]))
+    if len(lines) <= 1:
+        return quoted
+    if not lines[-1]:
+        del lines[-1]
+        lines[-1] += "\n"
+    return '""\n' + "\n".join(escape(line) for line in lines)
 
 
 def _location_lines(locations: Iterable[tuple[str, int | None]]) -> list[str]:
@@ -455,9 +598,16 @@ def _location_lines(locations: Iterable[tuple[str, int | None]]) -> list[str]:
     for path, line in locations:
         name = f"\u2068{path}\u2069" if (" " in path or "\t" in path) and not path.startswith("\u2068") else path
         refs.append(f"{name}:{line}" if line else name)
+    text = " ".join(refs)
+    if len(text) <= WIDTH and text == text.strip() and not _WRAP_SPACE.search(text):
+        return [f"#: {text}"] if text else []  # what the wrapper gives a line that fits
     # A location is never split, not even at a hyphen (Babel's wrapper would split "2021-02-22-x.md").
     wrapper = TextWrapper(width=WIDTH, break_long_words=False, break_on_hyphens=False)
-    return [f"#: {line}" for line in wrapper.wrap(" ".join(refs))]
+    return [f"#: {line}" for line in wrapper.wrap(text)]
+
+
+_WRAP_SPACE = re.compile("[\t\n\x0b\x0c\r]")
+"""Whitespace ``TextWrapper`` turns into spaces."""
 
 
 def _message_lines(cat: Catalog, entry: Entry, prefix: str) -> list[str]:
@@ -475,14 +625,23 @@ def _message_lines(cat: Catalog, entry: Entry, prefix: str) -> list[str]:
 
 def write_catalog(path: Path, cat: Catalog, prose: bool = True) -> bool:
     """Write ``cat`` atomically unless only its dates would change; True if written."""
-    data = catalog_bytes(cat, prose)
+    return write_catalog_bytes(path, catalog_bytes(cat, prose))
+
+
+def write_catalog_bytes(path: Path, data: bytes) -> bool:
+    """Write a catalog laid out by :func:`catalog_bytes`, as :func:`write_catalog` does."""
     try:
         old = path.read_bytes()
     except FileNotFoundError:
         old = None
-    if old is not None and _VOLATILE.sub(b"", old) == _VOLATILE.sub(b"", data):
+    if old is not None and same_catalog_bytes(old, data):
         return False
     return write_if_changed(path, data)
+
+
+def same_catalog_bytes(old: bytes, new: bytes) -> bool:
+    """Whether writing ``new`` over ``old`` would change nothing but the creation and revision dates."""
+    return old == new or _VOLATILE.sub(b"", old) == _VOLATILE.sub(b"", new)
 
 
 def translations_of(cat: Catalog | None) -> gettext.NullTranslations:
@@ -509,7 +668,7 @@ def translation_memory(catalogs: Iterable[Catalog]) -> dict[tuple[str, str | Non
     """Every published translation of a locale, by (msgid, context)."""
     memory: dict[tuple[str, str | None], str] = {}
     for cat in catalogs:
-        for entry in cat:
-            if entry.id and isinstance(entry.id, str) and entry.string and not entry.fuzzy:
+        for entry in entries(cat):
+            if isinstance(entry.id, str) and entry.string and not entry.fuzzy:
                 memory.setdefault((entry.id, entry.context), str(entry.string))
     return memory

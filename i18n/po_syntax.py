@@ -211,7 +211,7 @@ _ENTRY = re.compile(rf"""
       |
         (?:{_OBSOLETE}msgctxt\ +(?P<octx>{_SIMPLE_STRING}(?:\n{_OBSOLETE}{_SIMPLE_STRING})*)\n)?
         {_OBSOLETE}msgid\ +(?P<oid>{_SIMPLE_STRING}(?:\n{_OBSOLETE}{_SIMPLE_STRING})*)\n
-        {_OBSOLETE}msgstr\ +{_SIMPLE_STRING}(?:\n{_OBSOLETE}{_SIMPLE_STRING})*
+        {_OBSOLETE}msgstr\ +(?P<ostr>{_SIMPLE_STRING}(?:\n{_OBSOLETE}{_SIMPLE_STRING})*)
     )
     (?:\n|\Z)
 """, re.VERBOSE)
@@ -251,6 +251,20 @@ def _fuzzy(comments: str) -> bool:
                                     for m in _FLAGS.finditer(comments))
 
 
+@dataclass(frozen=True, slots=True)
+class PoUnit:
+    """One entry of a catalog as written, header and obsolete entries too."""
+
+    comments: str
+    """The lines above its ``msgctxt``/``msgid`` since the entry before, as written."""
+    id: str
+    string: str
+    context: str | None
+    obsolete: bool
+    lineno: int
+    """Line of the ``msgid`` keyword (1-based)."""
+
+
 def scan_entries(text: str) -> list[PoEntry] | None:
     """The live entries of ``text`` but its header (``\\n`` line ends), or None when the fast grammar does not cover it.
 
@@ -258,7 +272,29 @@ def scan_entries(text: str) -> list[PoEntry] | None:
     escapes, a tab after a keyword) or not (then :func:`po_syntax_error` says
     where).  A list means the file is well formed, with no duplicate entry.
     """
-    entries: list[PoEntry] = []
+    found = _walk(text, False)
+    if found is None:
+        return None
+    return [PoEntry(m_id, _value(m.group("str")), context, _fuzzy(m.group("comments")), lineno)
+            for m, lineno, (context, m_id) in found if m_id or context is not None]
+
+
+def scan_units(text: str) -> list[PoUnit] | None:
+    """Every entry of ``text`` with its comment lines, or None as :func:`scan_entries` answers it."""
+    found = _walk(text, True)
+    if found is None:
+        return None
+    units = []
+    for m, lineno, (context, msgid) in found:
+        obsolete = m.group("kw") is None
+        string = _value(m.group("ostr"), True) if obsolete else _value(m.group("str"))
+        units.append(PoUnit(m.group("comments"), msgid, string, context, obsolete, lineno))
+    return units
+
+
+def _walk(text: str, obsolete: bool) -> list[tuple[re.Match[str], int, tuple[str | None, str]]] | None:
+    """Each entry's match, msgid line and (msgctxt, msgid); obsolete entries too if ``obsolete``."""
+    found: list[tuple[re.Match[str], int, tuple[str | None, str]]] = []
     seen: set[tuple[str | None, str]] = set()
     seen_obsolete: set[tuple[str | None, str]] = set()
     pos, line, end = 0, 1, len(text)
@@ -267,25 +303,25 @@ def scan_entries(text: str) -> list[PoEntry] | None:
         m = match(text, pos)
         if m is None:
             tail = _TRAILER.fullmatch(text, pos)
-            return entries if tail is not None else None
+            return found if tail is not None else None
         if m.group("kw") is not None:
-            context = _value(m.group("ctx")) if m.group("ctx") is not None else None
-            key = (context, _value(m.group("id")))
+            key = (_value(m.group("ctx")) if m.group("ctx") is not None else None, _value(m.group("id")))
             if key in seen:
                 return None
             seen.add(key)
-            if key != (None, ""):  # the header is no message
-                lineno = line + text.count("\n", pos, m.start("kw"))
-                entries.append(PoEntry(key[1], _value(m.group("str")), context, _fuzzy(m.group("comments")), lineno))
+            found.append((m, line + text.count("\n", pos, m.start("kw")), key))
         else:
             key = (_value(m.group("octx"), True) if m.group("octx") is not None else None,
                    _value(m.group("oid"), True))
             if key in seen_obsolete:
                 return None
             seen_obsolete.add(key)
+            if obsolete:
+                start = m.start("oid")
+                found.append((m, line + text.count("\n", pos, start), key))
         line += text.count("\n", pos, m.end())
         pos = m.end()
-    return entries
+    return found
 
 
 def check_po_syntax(data: bytes, where: Location) -> None:

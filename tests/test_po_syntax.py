@@ -13,12 +13,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog, Message
 from conftest import ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from i18n.catalogs import Translations, read_catalog, read_translations
-from i18n.errors import PipelineError
+from i18n.catalogs import (
+    PoCatalog,
+    Translations,
+    _babel_catalog,
+    _fast_catalog,
+    catalog_bytes,
+    entries,
+    previous_context,
+    read_catalog,
+    read_translations,
+)
+from i18n.errors import Location, PipelineError
 from i18n.locales import site_locale
 from i18n.po_syntax import po_syntax_error, scan_entries
 
@@ -62,7 +73,7 @@ ENTRY_LINES = [
 
 
 @st.composite
-def mutated_catalog(draw: st.DrawFn) -> str:
+def mutated_catalog(draw: st.DrawFn, tricky: list[str] = ENTRY_LINES) -> str:
     """A real catalog with lines deleted, duplicated, swapped or replaced by tricky ones."""
     base = (ROOT / "locales" / "ko" / "LC_MESSAGES" / "2021-02-22-tesla-ai-jim-keller.po").read_text("utf-8")
     lines = base.split("\n")[: draw(st.integers(20, 80))]
@@ -79,9 +90,9 @@ def mutated_catalog(draw: st.DrawFn) -> str:
         elif action == "duplicate":
             lines.insert(i, lines[i])
         elif action == "insert":
-            lines.insert(i, draw(st.sampled_from(ENTRY_LINES)))
+            lines.insert(i, draw(st.sampled_from(tricky)))
         else:
-            lines[i] = draw(st.sampled_from(ENTRY_LINES))
+            lines[i] = draw(st.sampled_from(tricky))
         if not lines:
             lines = [""]
     return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
@@ -138,3 +149,94 @@ def test_fast_read_keeps_every_refusal_of_the_full_reader(tmp_path: Path) -> Non
         with pytest.raises(PipelineError) as fast:
             read_translations(path, tmp_path, site_locale("ko"))
         assert str(fast.value) == str(full.value), name
+
+
+# -- the whole catalog, for update ------------------------------------------------------------
+
+def _catalog_dump(cat: Catalog) -> dict[str, object]:
+    """Every field of a catalog that merging and writing it use."""
+    def one(e: Message) -> tuple[object, ...]:
+        return (e.id, e.string, e.context, e.locations, sorted(e.flags), e.auto_comments, e.user_comments,
+                e.previous_id, previous_context(e), e.lineno)
+
+    assert isinstance(cat, PoCatalog)
+    return {"entries": [one(e) for e in entries(cat)], "obsolete": [(k, one(e)) for k, e in cat.obsolete.items()],
+            "header": cat.header_as_read, "fuzzy": cat.fuzzy, "header_comment": cat.header_comment,
+            "mime": cat.mime_headers, "locale": str(cat.locale), "bytes": catalog_bytes(cat)}
+
+
+def _both_readers(text: str, locale: str | None) -> tuple[Catalog | None, Catalog | None]:
+    data = text.encode("utf-8")
+    loc = site_locale(locale) if locale else None
+    fast = _fast_catalog(text, loc)
+    try:
+        slow = _babel_catalog(data, Location("x.po", 1), loc)
+    except PipelineError:
+        slow = None
+    return fast, slow
+
+
+TEMPLATES = sorted((ROOT / "locales" / "templates").glob("*.pot"))
+
+
+@pytest.mark.parametrize("path", CATALOGS + TEMPLATES, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_full_fast_reader_gives_babel_catalog_of_real_catalogs(path: Path) -> None:
+    text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+    locale = path.parent.parent.name if path.suffix == ".po" and path.parent.name == "LC_MESSAGES" else None
+    fast, slow = _both_readers(text, locale if locale in ("ko", "en", "ja") else None)
+    if fast is not None:
+        assert slow is not None
+        assert _catalog_dump(fast) == _catalog_dump(slow)
+
+
+def test_full_fast_reader_covers_what_the_tool_writes() -> None:
+    """Post catalogs and templates (site.po has plural forms, which only Babel's reader reads)."""
+    for path in [*sorted((ROOT / "locales").glob("*/LC_MESSAGES/2*.po")), *TEMPLATES[:-1]]:
+        assert path.stem != "site"
+        assert _fast_catalog(path.read_text("utf-8"), None) is not None, path
+
+
+FULL_ENTRY_LINES = [*ENTRY_LINES, "#: a.md:1 b.md", "#: \u2068with space.md\u2069:3", "#: x.md:zz", "#: \u2068open",
+                    "#. ", "#.  indented", "#  two spaces", "#-", "#| msgctxt \"old\"", "#|msgid \"tight\"",
+                    'msgctxt ""', "#, fuzzy, ,", "#~| msgctxt \"gone\"", '#~ msgstr ""', "# x", "# x"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_full_fast_reader_gives_babel_catalog_of_mutated_catalogs(data: st.DataObject) -> None:
+    text = data.draw(mutated_catalog(FULL_ENTRY_LINES))
+    fast, slow = _both_readers(text, "ko")
+    if fast is not None:
+        assert slow is not None
+        assert _catalog_dump(fast) == _catalog_dump(slow)
+
+
+COMMENT_LINES = ["# translator", "#", "#  indented", "#. extracted", "#.", "#: a.md:1 b.md", "#: a.md:1 a.md:1",
+                 "#: \u2068with space.md\u2069:3", "#: x.md:zz", "#, fuzzy", "#, fuzzy, ,", "#,python-format",
+                 "#| msgid \"old\"", "#| \"more\"", "#| msgctxt \"ctx\"", "#|msgid \"tight\"", "#~| msgid \"gone\"",
+                 "# x", "# x", "  # spaced", "#-"]
+OBSOLETE = '\n#, fuzzy\n#~ msgctxt "tag"\n#~ msgid "gone"\n#~ msgstr "사라짐"\n' \
+           '\n# kept\n#~ msgid "また"\n#~ msgstr ""\n#~ "続き"\n'
+
+
+@st.composite
+def commented_catalog(draw: st.DrawFn) -> str:
+    """A real catalog, obsolete entries appended, with comment lines of every kind added above entries."""
+    base = (ROOT / "locales" / "ko" / "LC_MESSAGES" / "2021-02-22-tesla-ai-jim-keller.po").read_text("utf-8")
+    lines = (base + OBSOLETE).split("\n")
+    starts = [n for n, line in enumerate(lines) if line.startswith(("msgid", "msgctxt", "#~ msgid", "#~ msgctxt"))
+              and not lines[n - 1].startswith(("msgctxt", "#~ msgctxt"))]
+    for n in sorted(draw(st.lists(st.sampled_from(starts), max_size=8)), reverse=True):
+        lines[n:n] = draw(st.lists(st.sampled_from(COMMENT_LINES), min_size=1, max_size=4))
+    return "\n".join(lines)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(commented_catalog())
+def test_full_fast_reader_reads_every_kind_of_comment_as_babel_does(text: str) -> None:
+    fast, slow = _both_readers(text, "ko")
+    assert (slow is None) == ("#-" in text)  # Babel's reader refuses a conflict line, located
+    if not any(beyond in text for beyond in ("#-", "x.md:zz", "#~|")):  # what the fast path leaves to Babel
+        assert fast is not None
+    if fast is not None:
+        assert _catalog_dump(fast) == _catalog_dump(slow)
