@@ -53,6 +53,8 @@ def _parser() -> argparse.ArgumentParser:
                                             "for deleted ones.")
     p_update.add_argument("--drop-obsolete", action="store_true",
                           help="delete obsolete (#~) entries instead of keeping them")
+    p_update.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                          help="worker processes (default: all cores); the catalogs are the same for any N")
     p_build = verbs.add_parser("build", help="render the site into _site/ (the default verb)",
                                description="Merge posts with catalogs and render every language into _site/. "
                                            "Only pages whose inputs changed are rendered again (.cache/ keeps "
@@ -215,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             with console.progress("update") as progress:
                 from .extract import update
 
-                report = update(config, drop_obsolete=args.drop_obsolete, progress=progress)
+                report = update(config, drop_obsolete=args.drop_obsolete, progress=progress, jobs=args.jobs)
             console.summary("update", f"{len(report.written)} catalogs written", f"{report.unchanged} unchanged")
         elif verb == "build":
             with console.progress("build") as progress:

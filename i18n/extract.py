@@ -10,9 +10,11 @@ template into every target locale's PO file.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract as babel_extract
@@ -21,20 +23,25 @@ from .cache import BuildCache, digest
 from .catalogs import (
     add_entry,
     build_date,
+    catalog_bytes,
+    entries,
     read_catalog,
+    same_catalog_bytes,
     template_catalog,
     translation_memory,
     update_catalog,
     write_catalog,
+    write_catalog_bytes,
 )
 from .config import SiteConfig
-from .errors import Location, PipelineError, Problems
+from .errors import Location, PipelineError, Problem, Problems
 from .files import remove_temporary_files
 from .inputs import code_digest
 from .liquid_stage import TRANSLATABLE
 from .paths import TAXONOMY_CONTEXT
 from .project import SITE_DOMAIN, Source, catalog_locales, catalog_path, read_sources, template_path
 from .theme import THEME_DIR
+from .workers import parallel_map
 
 
 @dataclass
@@ -122,10 +129,12 @@ def extract(config: SiteConfig) -> Report:
 
 
 def update(config: SiteConfig, drop_obsolete: bool = False,
-           progress: Callable[[int, int], None] | None = None) -> Report:
+           progress: Callable[[int, int], None] | None = None, jobs: int | None = None) -> Report:
     """Merge every POT into every target locale's PO file.
 
     ``progress(done, total)`` is called after each catalog is merged and written.
+    ``jobs``: worker processes that read and merge catalogs (default: all
+    cores); the catalogs written are the same for any number.
 
     Every catalog is read (and every problem reported) before any is written,
     so a broken catalog stops the command with all files untouched.  A catalog
@@ -135,13 +144,70 @@ def update(config: SiteConfig, drop_obsolete: bool = False,
     """
     cache = BuildCache(config.root)
     try:
-        return _update(config, cache, drop_obsolete, progress)
+        return _update(config, cache, drop_obsolete, progress, max(1, jobs or os.cpu_count() or 1))
     finally:
         cache.close()
 
 
+@dataclass(frozen=True, slots=True)
+class _Merged:
+    """One catalog merged with its template, before the locale's translation memory is known."""
+
+    code: str
+    domain: str
+    data: bytes | None
+    """The merged catalog, laid out; None when the file already says that (but for its dates)."""
+    key: str
+    """The cache key of the catalog as it will be (see :func:`_update`)."""
+    known: list[tuple[tuple[str, str | None], str]]
+    """Its published translations as it was: the locale's translation memory is made of these."""
+    empty: list[tuple[str, str | None]]
+    """The entries the merge left empty: the translation memory may fill them."""
+    settled: list[tuple[str, str | None, str]] | None
+    """What :func:`_settled` keeps of it."""
+
+
+_WORK: dict[str, Any] = {}
+"""What forked ``update`` workers need (the configuration, the date): set before they start."""
+
+
+def _merge_task(task: tuple[str, tuple[str, ...]]) -> list[_Merged | Problem]:
+    """Read one template and the catalogs of ``task``'s locales (codes), merge each, without memory."""
+    domain, codes = task
+    config: SiteConfig = _WORK["config"]
+    try:
+        template = read_catalog(template_path(config, domain), config.root)
+    except PipelineError as exc:
+        return [exc.problem]
+    results: list[_Merged | Problem] = []
+    pot = template_path(config, domain).read_bytes()
+    for code in codes:
+        locale = config.locale(code)
+        path = catalog_path(config, locale, domain)
+        old = path.read_bytes() if path.is_file() else None
+        try:
+            po = read_catalog(path, config.root, locale) if old is not None else None
+        except PipelineError as exc:
+            results.append(exc.problem)
+            continue
+        known = list(translation_memory([po]).items()) if po is not None else []
+        merged = update_catalog(po, template, locale, _WORK["date"], drop_obsolete=_WORK["drop_obsolete"])
+        data = catalog_bytes(merged, prose=domain != SITE_DOMAIN)
+        unchanged = old is not None and same_catalog_bytes(old, data)
+        results.append(_Merged(code, domain, None if unchanged else data,
+                               _cache_key(_WORK["salt"], code, pot, old if unchanged and old else data), known,
+                               [(str(e.id), e.context) for e in entries(merged) if not e.string],
+                               _settled(merged)))
+    return results
+
+
+def _cache_key(salt: str, code: str, template: bytes, catalog: bytes) -> str:
+    """The key under which ``update`` keeps what a catalog, merged with its template, needs no more."""
+    return digest(salt, code, template, catalog)
+
+
 def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
-            progress: Callable[[int, int], None] | None) -> Report:
+            progress: Callable[[int, int], None] | None, jobs: int) -> Report:
     remove_temporary_files(config.locales_dir)  # what a killed run left; the command line holds the lock
     problems = Problems()
     templates_dir = config.locales_dir / "templates"
@@ -153,64 +219,75 @@ def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
     template_bytes = {path.stem: path.read_bytes() for path in template_files}
     settled: dict[tuple[str, str], list[tuple[str, str | None, str]]] = {}
     """(locale, domain) -> translations of a catalog that needs no merge."""
-    existing: dict[tuple[str, str], Catalog | None] = {}
+    todo: dict[str, list[str]] = {}
+    """domain -> the locales whose catalog of it is merged, in the configuration's order."""
     for locale in config.locales:
         for domain, pot in template_bytes.items():
             if locale not in catalog_locales(config, domain):
                 continue
             path = catalog_path(config, locale, domain)
             data = path.read_bytes() if path.is_file() else None
-            known = cache.get("update", digest(salt, locale.code, pot, data)) if data is not None else None
+            known = cache.get("update", _cache_key(salt, locale.code, pot, data)) if data is not None else None
             if isinstance(known, list):
                 settled[(locale.code, domain)] = known
-                continue
-            try:
-                existing[(locale.code, domain)] = read_catalog(path, config.root, locale) if data is not None else None
-            except PipelineError as exc:
-                problems.add(exc.problem)
-    templates: dict[str, Catalog] = {}
-    for path in template_files:
-        if any(domain == path.stem for _, domain in existing):
-            try:
-                templates[path.stem] = read_catalog(path, config.root)
-            except PipelineError as exc:
-                problems.add(exc.problem)
-    problems.raise_if_errors()
+            else:
+                todo.setdefault(domain, []).append(locale.code)
 
     date = build_date()
+    _WORK.update(config=config, date=date, drop_obsolete=drop_obsolete, salt=salt)
+    merged: dict[tuple[str, str], _Merged] = {}
+    try:
+        tasks = [(domain, tuple(codes)) for domain, codes in todo.items()]
+        for results in parallel_map(_merge_task, tasks, jobs):
+            for result in results:
+                if isinstance(result, Problem):
+                    problems.add(result)
+                else:
+                    merged[(result.code, result.domain)] = result
+    finally:
+        _WORK.clear()
+    problems.raise_if_errors()
+
     report = Report(unchanged=len(settled))
-    total = len(settled) + len(existing)
+    total = len(settled) + len(merged)
     for locale in config.locales:
-        memory = _memory(locale.code, template_bytes, existing, settled)
+        memory = _memory(locale.code, template_bytes, merged, settled)
         for domain in template_bytes:
-            if (locale.code, domain) not in existing:
+            one = merged.get((locale.code, domain))
+            if one is None:
                 continue
-            po = update_catalog(existing[(locale.code, domain)], templates[domain], locale, date, memory,
-                                drop_obsolete=drop_obsolete)
             path = catalog_path(config, locale, domain)
-            if write_catalog(path, po, prose=domain != SITE_DOMAIN):
+            if any(key in memory for key in one.empty):  # the rest of the site fills some: merge again with it
+                po = update_catalog(read_catalog(path, config.root, locale) if path.is_file() else None,
+                                    read_catalog(template_path(config, domain), config.root),
+                                    locale, date, memory, drop_obsolete=drop_obsolete)
+                written = write_catalog(path, po, prose=domain != SITE_DOMAIN)
+                pairs, key = _settled(po), _cache_key(salt, locale.code, template_bytes[domain], path.read_bytes())
+            else:
+                written = one.data is not None and write_catalog_bytes(path, one.data)
+                pairs, key = one.settled, one.key
+            if written:
                 report.written.append(path)
             else:
                 report.unchanged += 1
-            pairs = _settled(po)
             if pairs is not None:
-                cache.put("update", digest(salt, locale.code, template_bytes[domain], path.read_bytes()), pairs)
+                cache.put("update", key, pairs)
             if progress is not None:
                 progress(len(report.written) + report.unchanged, total)
     cache.prune(("update",))  # entries of catalogs as they no longer are
     return report
 
 
-def _memory(code: str, domains: dict[str, bytes], existing: dict[tuple[str, str], Catalog | None],
+def _memory(code: str, domains: dict[str, bytes], merged: dict[tuple[str, str], _Merged],
             settled: dict[tuple[str, str], list[tuple[str, str | None, str]]]) -> dict[tuple[str, str | None], str]:
-    """The locale's translation memory, in domain order, whether each catalog was read or settled."""
+    """The locale's translation memory, in domain order, whether each catalog was merged or settled."""
     memory: dict[tuple[str, str | None], str] = {}
     for domain in domains:
         if (code, domain) in settled:
             for msgid, context, string in settled[(code, domain)]:
                 memory.setdefault((msgid, context), string)
-        elif existing.get((code, domain)) is not None:
-            for key, string in translation_memory([existing[(code, domain)]]).items():  # type: ignore[list-item]
+        elif (code, domain) in merged:
+            for key, string in merged[(code, domain)].known:
                 memory.setdefault(key, string)
     return memory
 
@@ -222,9 +299,7 @@ def _settled(po: Catalog) -> list[tuple[str, str | None, str]] | None:
     only fills empty entries, and a merge of a merged catalog is the same catalog.
     """
     pairs = []
-    for entry in po:
-        if not entry.id:
-            continue
+    for entry in entries(po):
         strings = entry.string if isinstance(entry.string, tuple | list) else (entry.string,)
         if not all(strings):
             return None

@@ -213,3 +213,68 @@ def test_update_reusing_settled_catalogs_equals_a_full_update(site: Path, tmp_pa
     with po(site, "ko", "2021-03-01-more").open("rb") as f:
         filled = {m.id: m.string for m in read_po(f) if m.id}
     assert filled["**下記は重要な内容を抜粋しました。**"] == "**아래는 중요한 내용을 발췌한 것입니다.**"
+
+
+def test_update_on_many_workers_writes_what_one_process_writes(site: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Enough posts for ``update`` to merge on worker processes: the same catalogs as ``--jobs 1``.
+
+    Between two updates, blocks are edited (fuzzy), deleted (obsolete) and
+    added to new posts (filled from identical blocks elsewhere in the site).
+    """
+    import shutil
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    posts = site / "content" / "_posts"
+    source = (posts / f"{POST}.md").read_text("utf-8")
+    for n in range(40):
+        (posts / f"2021-03-{n % 28 + 1:02d}-copy-{n}.md").write_text(
+            source.replace("Tesla", f"Tesla{n}", 1), "utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    assert run_cli(site, "update").returncode == 0
+    for n in range(0, 40, 3):
+        path = posts / f"2021-03-{n % 28 + 1:02d}-copy-{n}.md"
+        text = path.read_text("utf-8").replace("**下記は重要な内容を抜粋しました。**", "**下記は抜粋です。**")
+        path.write_text(text.replace("そんな彼が今回", "そんな彼が先日") if n % 2 else text, "utf-8")
+    (posts / "2021-04-01-new.md").write_text(
+        "---\ntitle: 続報\n---\n\n**下記は重要な内容を抜粋しました。**\n\n新しい段落。\n", "utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    shutil.rmtree(site / ".cache")  # as in a new clone: every catalog is read and merged
+    one = tmp_path / "one"
+    shutil.copytree(site, one)
+    many = run_cli(site, "update", "--jobs", "2")
+    assert many.returncode == 0, many.stderr
+    single = run_cli(one, "update", "--jobs", "1")
+    assert single.returncode == 0, single.stderr
+    assert many.stdout.split(",")[0] == single.stdout.split(",")[0]  # "update: N catalogs written"
+    assert snapshot(site / "locales") == snapshot(one / "locales")
+    with po(site, "ko", "2021-04-01-new").open("rb") as f:
+        filled = {m.id: m.string for m in read_po(f) if m.id}
+    assert filled["**下記は重要な内容を抜粋しました。**"] == "**아래는 중요한 내용을 발췌한 것입니다.**"
+    with po(site, "ko", "2021-03-01-copy-0").open("rb") as f:
+        fuzzy = [m for m in read_po(f) if m.id == "**下記は抜粋です。**"]
+    assert fuzzy and fuzzy[0].fuzzy and fuzzy[0].string == "**아래는 중요한 내용을 발췌한 것입니다.**"
+    result = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(site, "en", "2021-03-04-copy-3"))],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_broken_catalog_stops_a_parallel_update_before_any_write(site: Path) -> None:
+    import shutil
+
+    posts = site / "content" / "_posts"
+    source = (posts / f"{POST}.md").read_text("utf-8")
+    for n in range(30):
+        (posts / f"2021-03-{n + 1:02d}-copy.md").write_text(source.replace("Tesla", f"Tesla{n}", 1), "utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    assert run_cli(site, "update").returncode == 0
+    (posts / "2021-03-05-copy.md").write_text(source + "\n追加の段落。\n", "utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    broken = po(site, "en", "2021-03-20-copy")
+    broken.write_text(broken.read_text("utf-8").replace('msgstr "', 'msgstr "unterminated\n', 1), "utf-8")
+    before = snapshot(site / "locales")
+    shutil.rmtree(site / ".cache")  # every catalog read again, on the workers
+    result = run_cli(site, "update", "--jobs", "2")
+    assert result.returncode != 0
+    assert "locales/en/LC_MESSAGES/2021-03-20-copy.po:" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(site / "locales") == before
