@@ -23,6 +23,7 @@ first, so one run measures one version of the code even while it is edited.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -167,6 +168,9 @@ def snapshot_code(dest: Path) -> Path:
     dest.mkdir(parents=True)
     shutil.copy2(REPO / "build.py", dest / "build.py")
     shutil.copytree(REPO / "i18n", dest / "i18n", ignore=shutil.ignore_patterns("__pycache__"))
+    # Bytecode, as `pip install` compiles an installed package (and as Hugo is a compiled binary):
+    # with PYTHONDONTWRITEBYTECODE set, every run would otherwise compile the package's sources.
+    compileall.compile_dir(dest / "i18n", quiet=1)
     return dest / "build.py"
 
 

@@ -37,7 +37,6 @@ from .config import SiteConfig
 from .errors import Location, PipelineError, Problem, Problems
 from .files import remove_temporary_files
 from .inputs import code_digest
-from .liquid_stage import TRANSLATABLE
 from .paths import TAXONOMY_CONTEXT
 from .project import SITE_DOMAIN, Source, catalog_locales, catalog_path, read_sources, template_path
 from .theme import THEME_DIR
@@ -105,6 +104,8 @@ def _as_tuple(message: str | tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _extract_liquid(cat: Catalog, path: Path, root: Path) -> None:
+    from .liquid_stage import TRANSLATABLE  # python-liquid: only extract needs it, not update
+
     text = path.read_text(encoding="utf-8")
     for m in TRANSLATABLE.finditer(text):
         add_entry(cat, m.group(2), Location(_shown(path, root), text.count("\n", 0, m.start()) + 1), "ui")
