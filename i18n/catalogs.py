@@ -277,24 +277,26 @@ def _entry_comments(lines: list[str]) -> _Comments:
     flags: list[str] = []
     previous: dict[str, str] = {}
     references: list[str] = []
-    runs = any("#" in line and "|" in line for line in lines)  # else no line starts a #| run
+    runs = any("|" in line for line in lines)  # else no line starts a #| run
     i = 0
     while i < len(lines):
-        fields, end = _previous_run(lines, i) if runs else ([], i)
-        if fields:
-            previous.update(fields)
-            i = end
-            continue
+        if runs:
+            fields, end = _previous_run(lines, i)
+            if fields:
+                previous.update(fields)
+                i = end
+                continue
         line = lines[i].strip()
-        if line.startswith("#."):
-            extracted.append(_comment_text(line[2:]))
-        elif line.startswith("#,"):
-            flags += [flag.strip() for flag in line[2:].split(",") if flag.strip()]
-        elif line.startswith("#:"):
-            references.append(line[2:])
-        elif line.startswith("#") and line[1:2] != "~":
-            translator.append(_comment_text(line[1:]))
         i += 1
+        head = line[:2]
+        if head == "#.":
+            extracted.append(_comment_text(line[2:]))
+        elif head == "#:":
+            references.append(line[2:])
+        elif head == "#,":
+            flags += [flag.strip() for flag in line[2:].split(",") if flag.strip()]
+        elif line and line[0] == "#" and head != "#~":
+            translator.append(_comment_text(line[1:]))
     return _Comments(tuple(translator), tuple(extracted), tuple(flags), previous, tuple(references))
 
 
@@ -434,6 +436,7 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
     becomes obsolete (kept unless ``drop_obsolete``), as msgmerge lays it out;
     an obsolete entry whose text comes back is revived; an empty new entry
     takes an identical translation from ``memory`` (the rest of the site).
+    ``template`` is left as it was, so one template serves every locale.
     """
     if po is None:
         po = _new_catalog(locale.catalog_dir, date)
@@ -445,8 +448,12 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
     # previous msgid of an entry that is still fuzzy; keep it for the translator.
     previous = {(e.id, e.context): (e.previous_id, previous_context(e))
                 for e in entries(po) if e.fuzzy and e.previous_id}
+    shared = {id(e) for e in entries(template)}
     po.update(template, no_fuzzy_matching=False, update_header_comment=False,
               keep_user_comments=True, update_creation_date=False)
+    for key, entry in po._messages.items():
+        if id(entry) in shared:  # Babel adds a new entry as the template's own object: filling it
+            po._messages[key] = entry.clone()  # below would fill the template for the next locale too
     for entry in entries(po):
         kept = previous.get((entry.id, entry.context)) if entry.fuzzy else None
         if kept is not None and entry.previous_id in ([], kept[0]):

@@ -278,3 +278,38 @@ def test_a_broken_catalog_stops_a_parallel_update_before_any_write(site: Path) -
     assert result.returncode != 0
     assert "locales/en/LC_MESSAGES/2021-03-20-copy.po:" in result.stderr and "Traceback" not in result.stderr
     assert snapshot(site / "locales") == before
+
+
+def test_one_template_merged_for_two_locales_fills_each_from_its_own_memory() -> None:
+    """A new block already translated elsewhere gets each language's translation, never the other's."""
+    import datetime as dt
+
+    from i18n.catalogs import catalog_bytes, entries, template_catalog, update_catalog
+    from i18n.errors import Location
+    from i18n.locales import site_locale
+    from i18n.segments import Message
+
+    template = template_catalog([Message("同じ段落。", Location("content/_posts/x.md", 3), "paragraph")],
+                                dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    before = catalog_bytes(template)
+    ko = update_catalog(None, template, site_locale("ko"), dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+                        {("同じ段落。", None): "같은 단락."})
+    en = update_catalog(None, template, site_locale("en"), dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+                        {("同じ段落。", None): "The same paragraph."})
+    assert [e.string for e in entries(ko)] == ["같은 단락."]
+    assert [e.string for e in entries(en)] == ["The same paragraph."]
+    assert catalog_bytes(template) == before  # the template serves the next locale as it was
+
+
+def test_update_fills_a_new_post_in_each_language_from_that_language(site: Path) -> None:
+    posts = site / "content" / "_posts"
+    (posts / "2021-03-01-more.md").write_text(
+        "---\ntitle: 続報\n---\n\n**下記は重要な内容を抜粋しました。**\n", "utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    assert run_cli(site, "update").returncode == 0
+    for lang in ("ko", "en"):
+        with po(site, lang, POST).open("rb") as f:
+            expected = {m.id: m.string for m in read_po(f) if m.id}["**下記は重要な内容を抜粋しました。**"]
+        with po(site, lang, "2021-03-01-more").open("rb") as f:
+            filled = {m.id: m.string for m in read_po(f) if m.id}
+        assert expected and filled["**下記は重要な内容を抜粋しました。**"] == expected, lang
