@@ -160,8 +160,9 @@ class _Merged:
     """The merged catalog, laid out; None when the file already says that (but for its dates)."""
     key: str
     """The cache key of the catalog as it will be (see :func:`_update`)."""
-    known: list[tuple[tuple[str, str | None], str]]
-    """Its published translations as it was: the locale's translation memory is made of these."""
+    known: list[tuple[tuple[str, str | None], str]] | None
+    """Its published translations as it was: the locale's translation memory is made of these;
+    None when they are :attr:`settled`'s (the merge changed nothing), not sent twice."""
     empty: list[tuple[str, str | None]]
     """The entries the merge left empty: the translation memory may fill them."""
     settled: list[tuple[str, str | None, str]] | None
@@ -195,10 +196,11 @@ def _merge_task(task: tuple[str, tuple[str, ...]]) -> list[_Merged | Problem]:
         merged = update_catalog(po, template, locale, _WORK["date"], drop_obsolete=_WORK["drop_obsolete"])
         data = catalog_bytes(merged, prose=domain != SITE_DOMAIN)
         unchanged = old is not None and same_catalog_bytes(old, data)
+        settled = _settled(merged)
         results.append(_Merged(code, domain, None if unchanged else data,
-                               _cache_key(_WORK["salt"], code, pot, old if unchanged and old else data), known,
-                               [(str(e.id), e.context) for e in entries(merged) if not e.string],
-                               _settled(merged)))
+                               _cache_key(_WORK["salt"], code, pot, old if unchanged and old else data),
+                               None if unchanged and settled is not None else known,
+                               [(str(e.id), e.context) for e in entries(merged) if not e.string], settled))
     return results
 
 
@@ -288,8 +290,13 @@ def _memory(code: str, domains: dict[str, bytes], merged: dict[tuple[str, str], 
             for msgid, context, string in settled[(code, domain)]:
                 memory.setdefault((msgid, context), string)
         elif (code, domain) in merged:
-            for key, string in merged[(code, domain)].known:
-                memory.setdefault(key, string)
+            one = merged[(code, domain)]
+            if one.known is not None:
+                for key, string in one.known:
+                    memory.setdefault(key, string)
+            else:
+                for msgid, context, string in one.settled or ():
+                    memory.setdefault((msgid, context), string)
     return memory
 
 
