@@ -137,7 +137,9 @@ def _babel_catalog(data: bytes, where: Location, locale: SiteLocale | None) -> P
     try:
         data, comments = _take_comments(data)
         cat = PoCatalog(locale=locale.catalog_dir if locale else None, charset="utf-8")
-        PoFileParser(cat, abort_invalid=True).parse(io.BytesIO(data))
+        # Lines as text: every catalog is UTF-8 (checked above); Babel would decode the lines after
+        # the header by its declared charset, turning a mislabelled "é" into "Ã©" for good.
+        PoFileParser(cat, abort_invalid=True).parse(io.StringIO(data.decode("utf-8")))
     except PoFileError as exc:
         raise PipelineError(Location(where.path, exc.lineno + 1), f"invalid PO file: {exc}") from None
     except (UnicodeDecodeError, ValueError) as exc:

@@ -240,3 +240,20 @@ def test_full_fast_reader_reads_every_kind_of_comment_as_babel_does(text: str) -
         assert fast is not None
     if fast is not None:
         assert _catalog_dump(fast) == _catalog_dump(slow)
+
+
+@pytest.mark.parametrize("plural", [False, True], ids=["fast path", "Babel's reader"])
+def test_a_catalog_declaring_another_charset_is_read_as_the_utf8_it_is(tmp_path: Path, plural: bool) -> None:
+    """Every catalog is UTF-8 (anything else is refused, located); a header naming another charset
+    must not turn "café" into "cafÃ©", which update would then write back for good."""
+    text = ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\n'
+            'msgid "カフェ"\nmsgstr "café"\n')
+    if plural:  # plural forms are read by Babel's reader only
+        text += '\nmsgid "%(n)d cup"\nmsgid_plural "%(n)d cups"\nmsgstr[0] "%(n)d tasse"\nmsgstr[1] "%(n)d tasses"\n'
+    path = tmp_path / "x.po"
+    path.write_text(text, "utf-8")
+    cat = read_catalog(path, tmp_path)
+    entry = cat.get("カフェ")
+    assert entry is not None and entry.string == "café"
+    assert read_translations(path, tmp_path).get("カフェ") == Translations.of(cat).get("カフェ")
+    assert "café" in catalog_bytes(cat).decode("utf-8")
