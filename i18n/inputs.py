@@ -10,6 +10,7 @@ the same site.
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -111,6 +112,53 @@ def file_key(path: Path) -> str:
         return ""
 
 
+Stamp = tuple[int, int, int, int]
+"""What ``stat`` says of a file that any change of its bytes changes: mtime, ctime (ns), size, inode."""
+
+RECENT_NS = 2_000_000_000
+"""A file changed this recently when hashed is hashed again next time: a second write within the
+clock tick of the first can leave its stamp as it was (git's "racily clean" index entries)."""
+
+
+class FileHashes:
+    """Hashes of the input files' bytes, reused while a file's stamp is the one it had when hashed.
+
+    A build keeps :attr:`stamped` (``.cache/``) for the next, which then reads
+    only the files that changed since, as git's index spares ``git status``
+    reading the tree.  A file is trusted only once its last change is older
+    than :data:`RECENT_NS`; a rename over it (a new inode) or any write (ctime)
+    changes its stamp.
+    """
+
+    def __init__(self, known: object = None) -> None:
+        self.known: dict[str, tuple[Stamp, str]] = known if isinstance(known, dict) else {}
+        self.stamped: dict[str, tuple[Stamp, str]] = {}
+        """What the next build may trust, by path."""
+        self._now = time.time_ns()
+
+    def of(self, path: str) -> str | None:
+        """Hash of the file's bytes (as :func:`file_key`); None when there is no file, OSError when unreadable."""
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return None
+        stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        known = self.known.get(path)
+        if known is not None and known[0] == stamp:
+            value = known[1]
+        else:
+            with open(path, "rb") as f:
+                value = digest(f.read())
+        if self._now - max(st.st_mtime_ns, st.st_ctime_ns) > RECENT_NS:
+            self.stamped[path] = (stamp, value)
+        return value
+
+    @property
+    def changed(self) -> bool:
+        """Whether :attr:`stamped` differs from what was known (worth saving)."""
+        return self.stamped != self.known
+
+
 def code_digest() -> str:
     """This package's code and the versions of the libraries that shape the output."""
     from importlib.metadata import PackageNotFoundError, version
@@ -125,22 +173,28 @@ def code_digest() -> str:
     return digest(files_digest(list(package.glob("*.py")), package), *versions)
 
 
-def scan(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> Inputs:
-    """Read and hash every input of ``config`` for a build in ``locales``."""
+def scan(config: SiteConfig, locales: tuple[SiteLocale, ...], hashes: FileHashes | None = None) -> Inputs:
+    """Read and hash every input of ``config`` for a build in ``locales``.
+
+    ``hashes``: the hashes of posts and catalogs the last build kept, to read
+    only the files changed since.
+    """
+    hashes = hashes or FileHashes()
     code = code_digest()  # a changed class or rule never meets a result cached by older code
     posts = []
     for path in find_posts(config.posts_dir):
         try:
-            data = path.read_bytes()
+            value = hashes.of(str(path))
         except OSError:
-            data = b"\0unreadable"  # reading it again reports the problem with its location
-        posts.append(PostFile(path.stem, path, digest(code, os.path.abspath(path), data)))
+            value = None
+        # Unreadable: reading it again reports the problem with its location.
+        posts.append(PostFile(path.stem, path, digest(code, os.path.abspath(path), value or "\0unreadable")))
     catalogs = {}
     targets = [loc for loc in locales if loc != config.source_locale]
     for post in posts:
         for locale in targets:
-            catalogs[(post.name, locale.code)] = file_key(catalog_path(config, locale, post.name))
-    site_catalogs = {loc.code: file_key(catalog_path(config, loc, SITE_DOMAIN))
+            catalogs[(post.name, locale.code)] = hashes.of(str(catalog_path(config, locale, post.name))) or ""
+    site_catalogs = {loc.code: hashes.of(str(catalog_path(config, loc, SITE_DOMAIN))) or ""
                      for loc in locales if loc in catalog_locales(config, SITE_DOMAIN) or loc not in config.locales}
     layout_dirs = [config.root / "layouts", THEME_DIR]
     layout_files = [p for d in layout_dirs if d.is_dir() for p in d.rglob("*") if p.is_file()]

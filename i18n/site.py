@@ -34,7 +34,7 @@ from .cache import BuildCache, digest
 from .config import SiteConfig
 from .errors import Location, PipelineError, Problem, Problems
 from .files import SpareWriter, StagedTree
-from .inputs import Inputs, PostFile, scan
+from .inputs import FileHashes, Inputs, PostFile, scan
 from .locales import PSEUDO_CODE, SiteLocale, pseudo_locale
 from .model import PostInfo, Version
 from .paths import SITE_DOMAIN, catalog_path, template_path
@@ -104,7 +104,10 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
         from .preview import stamps
 
         before = stamps(config, locales)  # taken first: an edit made during the build is seen next time
-    inputs = scan(config, locales)
+    hashes = FileHashes(cache.get("state", "hashes"))
+    inputs = scan(config, locales, hashes)
+    if hashes.changed:
+        cache.put("state", "hashes", hashes.stamped)
     manifest: dict[str, str] = cache.get("state", "manifest") or {}
     state_key = digest("build", inputs.key)
     last = cache.get("state", "last-build")
@@ -143,6 +146,7 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
     cache.mark_used("state", "index")
     cache.mark_used("state", "last-build")
     cache.mark_used("state", "inputs")
+    cache.mark_used("state", "hashes")
     cache.prune(("source", "info", "article", "version", "state"))
     return report
 
