@@ -170,7 +170,7 @@ class _Merged:
 
 
 _WORK: dict[str, Any] = {}
-"""What forked ``update`` workers need (the configuration, the date): set before they start."""
+"""What forked ``update`` workers need (the configuration, the date, the templates' bytes): set before they start."""
 
 
 def _merge_task(task: tuple[str, tuple[str, ...]]) -> list[_Merged | Problem]:
@@ -182,7 +182,7 @@ def _merge_task(task: tuple[str, tuple[str, ...]]) -> list[_Merged | Problem]:
     except PipelineError as exc:
         return [exc.problem]
     results: list[_Merged | Problem] = []
-    pot = template_path(config, domain).read_bytes()
+    pot = _WORK["templates"][domain]
     for code in codes:
         locale = config.locale(code)
         path = catalog_path(config, locale, domain)
@@ -198,7 +198,7 @@ def _merge_task(task: tuple[str, tuple[str, ...]]) -> list[_Merged | Problem]:
         unchanged = old is not None and same_catalog_bytes(old, data)
         settled = _settled(merged)
         results.append(_Merged(code, domain, None if unchanged else data,
-                               _cache_key(_WORK["salt"], code, pot, old if unchanged and old else data),
+                               _cache_key(_WORK["salt"], code, pot, old if unchanged and old is not None else data),
                                None if unchanged and settled is not None else known,
                                [(str(e.id), e.context) for e in entries(merged) if not e.string], settled))
     return results
@@ -237,7 +237,7 @@ def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
                 todo.setdefault(domain, []).append(locale.code)
 
     date = build_date()
-    _WORK.update(config=config, date=date, drop_obsolete=drop_obsolete, salt=salt)
+    _WORK.update(config=config, date=date, drop_obsolete=drop_obsolete, salt=salt, templates=template_bytes)
     merged: dict[tuple[str, str], _Merged] = {}
     try:
         tasks = [(domain, tuple(codes)) for domain, codes in todo.items()]
