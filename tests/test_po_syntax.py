@@ -257,3 +257,13 @@ def test_a_catalog_declaring_another_charset_is_read_as_the_utf8_it_is(tmp_path:
     assert entry is not None and entry.string == "café"
     assert read_translations(path, tmp_path).get("カフェ") == Translations.of(cat).get("カフェ")
     assert "café" in catalog_bytes(cat).decode("utf-8")
+
+
+def test_reference_lines_after_the_last_entry_are_left_to_babels_reader(tmp_path: Path) -> None:
+    """Babel's reader splits them too, and refuses an unclosed U+2068: so does every read."""
+    path = tmp_path / "x.po"
+    path.write_text('msgid "a"\nmsgstr "b"\n#: \u2068open\n', "utf-8")
+    assert _fast_catalog(path.read_text("utf-8"), None) is None
+    with pytest.raises(PipelineError) as refused:
+        read_catalog(path, tmp_path)
+    assert str(refused.value).startswith("x.po:")
