@@ -54,9 +54,9 @@ BUSY_TIMEOUT = 10.0
 _OLD_KINDS = ("source", "info", "article", "version", "state", "update")
 """Folders of ``<kind>/<key>.pickle`` files that earlier versions kept in ``.cache/``."""
 _INHERITED: list[sqlite3.Connection] = []
+"""Connections a forked process inherited: kept, so that they are never used nor closed in it."""
 _CHECKED: set[str] = set()
 """Databases this process has already checked (a preview server opens its cache for every rebuild)."""
-"""Connections a forked process inherited: kept, so that they are never used nor closed in it."""
 
 
 def _busy(exc: sqlite3.Error) -> bool:

@@ -149,11 +149,10 @@ def pages_showing(model: Model, changes: Mapping[tuple[str, str], tuple[Version,
             if not _same_but(old, new, OWN_PAGE_ONLY + LISTED):
                 return None
             listed.add(key)
-    infos = {i.name: i for i in model.posts}
     by_code = {loc.code: loc for loc in model.locales}
     jobs = {}
     for name, code in sorted(changes):
-        job = _post_page(model, infos[name], by_code[code])
+        job = _post_page(model, model.post_named(name), by_code[code])
         jobs[job.path] = job
     for code in sorted({code for _, code in changes}):
         jobs[f"feed:{code}"] = _feed(model, by_code[code])
