@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -91,8 +92,12 @@ class PageJob:
 def replanned(model: Model, job: PageJob) -> PageJob:
     """The post page that a job :meth:`PageJob.for_worker` sent stands for, planned again from ``model``."""
     assert job.post is not None
-    name, code = job.post
-    return _post_page(model, model.post_named(name), next(loc for loc in model.locales if loc.code == code))
+    return post_page(model, *job.post)
+
+
+def post_page(model: Model, name: str, code: str) -> PageJob:
+    """The page of post ``name`` in the language of code ``code``."""
+    return _post_page(model, model.post_named(name), model.locale_of(code))
 
 
 @dataclass
@@ -120,6 +125,10 @@ class Model:
         if not self._names:
             self._names = {i.name: i for i in self.posts}
         return self._names[name]
+
+    def locale_of(self, code: str) -> SiteLocale:
+        """The language built with that code."""
+        return next(loc for loc in self.locales if loc.code == code)
 
 
 OWN_PAGE_ONLY = ("article_key", "minutes", "translated", "fuzzy", "translated_chars", "left")
@@ -149,15 +158,14 @@ def pages_showing(model: Model, changes: Mapping[tuple[str, str], tuple[Version,
             if not _same_but(old, new, OWN_PAGE_ONLY + LISTED):
                 return None
             listed.add(key)
-    by_code = {loc.code: loc for loc in model.locales}
     jobs = {}
     for name, code in sorted(changes):
-        job = _post_page(model, model.post_named(name), by_code[code])
+        job = post_page(model, name, code)
         jobs[job.path] = job
     for code in sorted({code for _, code in changes}):
-        jobs[f"feed:{code}"] = _feed(model, by_code[code])
+        jobs[f"feed:{code}"] = _feed(model, model.locale_of(code))
     for code in sorted({code for _, code in listed}):
-        locale = by_code[code]
+        locale = model.locale_of(code)
         for job in [*_listing_pages(model, locale), *_taxonomy_pages(model, locale)]:
             jobs[job.path] = job
         shown = {model.urls.href(model.versions[key].path) for key in listed if key[1] == code}
@@ -188,19 +196,30 @@ def plan(model: Model) -> Iterator[PageJob]:
     No job is kept here: a rendered page's context goes as soon as its caller drops it.
     """
     sitemap: list[dict[str, Any]] = []
-    for job in _pages(model):
+    posts = (_post_page(model, info, locale) for info in model.posts for locale in model.locales)
+    for job in itertools.chain(posts, other_pages(model)):
         if job.sitemap:
             sitemap.append(job.sitemap)
         yield job
-    yield PageJob("/sitemap.xml", "sitemap.xml", model.config.source_locale.code, {"entries": sitemap})
-    yield PageJob("/robots.txt", "robots.txt", model.config.source_locale.code,
-                  {"sitemap": model.urls.absolute("/sitemap.xml")})
+    yield from site_files(model, sitemap)
 
 
-def _pages(model: Model) -> Iterator[PageJob]:
+def post_pages(model: Model) -> Iterator[tuple[str, str]]:
+    """(post name, locale code) of every post page, in :func:`plan`'s order (they come first)."""
     for info in model.posts:
         for locale in model.locales:
-            yield _post_page(model, info, locale)
+            yield info.name, locale.code
+
+
+def site_files(model: Model, sitemap: list[dict[str, Any]]) -> list[PageJob]:
+    """The sitemap of the pages whose ``sitemap`` entries these are, and ``robots.txt`` (they come last)."""
+    code = model.config.source_locale.code
+    return [PageJob("/sitemap.xml", "sitemap.xml", code, {"entries": sitemap}),
+            PageJob("/robots.txt", "robots.txt", code, {"sitemap": model.urls.absolute("/sitemap.xml")})]
+
+
+def other_pages(model: Model) -> Iterator[PageJob]:
+    """Every page but the posts' and the site files (:func:`plan`'s order)."""
     for locale in model.locales:
         yield from _listing_pages(model, locale)
         yield from _taxonomy_pages(model, locale)

@@ -66,10 +66,6 @@ def stamps(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> dict[str, tup
     return out
 
 
-def _locale(locales: tuple[SiteLocale, ...], code: str) -> SiteLocale:
-    return next(loc for loc in locales if loc.code == code)
-
-
 def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | None:
     """Redo what changed catalogs need; (pages rendered, files written), or None for a full build."""
     model, inputs = session.model, session.inputs
@@ -80,7 +76,7 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     if not changed:
         return (0, 0)
     root = str(config.root)
-    catalogs = {os.path.join(root, catalog_file(_locale(model.locales, code), name)): (name, code)
+    catalogs = {os.path.join(root, catalog_file(model.locale_of(code), name)): (name, code)
                 for name, code in inputs.catalogs}
     if not changed <= catalogs.keys():
         return None
@@ -92,7 +88,7 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     changes: dict[tuple[str, str], tuple[Version, Version]] = {}
     for path in sorted(changed):
         name, code = catalogs[path]
-        new = render_article(ctx, files[name], _locale(model.locales, code))  # raises on a bad catalog
+        new = render_article(ctx, files[name], model.locale_of(code))  # raises on a bad catalog
         changes[(name, code)] = (model.versions[(name, code)], new)
     before = dict(model.versions)
     model.versions.update({key: new for key, (_old, new) in changes.items()})

@@ -405,14 +405,37 @@ def _render_job(job: PageJob) -> bytes:
     return render_page(lang.jinja, job.template, context, lang.config.root).encode("utf-8")
 
 
-def _write_job(item: tuple[SpareWriter, str, PageJob]) -> tuple[str, bool | Problem]:
-    """Render a page and write it into the prepared spare (in a worker, so writes run in parallel too)."""
+PageResult = tuple[str, str | None, dict[str, Any] | None, bool | Problem | None]
+"""A page task's output file, key and sitemap entry (post pages planned by the worker, else None),
+and whether its bytes changed (None: not rendered, its key being the one the manifest has)."""
+
+
+def _page_task(item: tuple[SpareWriter, str, PageJob] | tuple[SpareWriter, tuple[str, str]]) -> PageResult:
+    """Render a page and write it into the prepared spare (in a worker, so writes run in parallel too).
+
+    A post page comes as (post name, locale code): the worker, which has the model,
+    plans it, and renders it only if its key is not the one the last build's manifest has.
+    """
+    if len(item) == 2:
+        from .pages import post_page
+
+        writer, (name, code) = item
+        job = post_page(_STATE["model"], name, code)
+        rel = _STATE["urls"].output_rel(job.path)
+        key = job.key(_STATE["salts"][code])
+        if _STATE["manifest"].get(rel) == key and os.path.isfile(os.path.join(_STATE["out_dir"], rel)):
+            return rel, key, job.sitemap, None
+        return rel, key, job.sitemap, _written(writer, rel, job)
     writer, rel, job = item
+    return rel, None, None, _written(writer, rel, job)
+
+
+def _written(writer: SpareWriter, rel: str, job: PageJob) -> bool | Problem:
     try:
         data = _render_job(job)
     except PipelineError as exc:
-        return rel, exc.problem  # a problem crosses back from a worker; an exception would not
-    return rel, writer.write(rel, data)
+        return exc.problem  # a problem crosses back from a worker; an exception would not
+    return writer.write(rel, data)
 
 
 def _article_html(key: str) -> str:
@@ -439,55 +462,94 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     """Render every page whose key changed; return the new manifest (output path -> page key).
 
     ``only``: the pages that can have changed, the others staying as the manifest says.
-    Pages are planned while workers render the ones before (at most :data:`BATCH` ahead,
-    so contexts never pile up in memory).
+    Post pages are planned by the workers (each from its name); the other pages are
+    planned here while workers render the ones before (at most :data:`BATCH` ahead, so
+    contexts never pile up in memory); the sitemap once every page's entry is back.
     """
-    from .pages import plan
+    from .pages import other_pages, post_pages, site_files
 
     salts: dict[tuple[str, str], str] = {}
     urls = model.urls
     out_dir = str(model.config.output_dir)
     new_manifest: dict[str, str] = {} if only is None else dict(manifest)
+    posts_sitemap: list[dict[str, Any]] = []
+    others_sitemap: list[dict[str, Any]] = []
     cache.commit()  # before workers read it
     window = threading.Semaphore(BATCH)
     stop = threading.Event()
+    writer: SpareWriter | None = None
 
-    def todo() -> Iterator[tuple[SpareWriter, str, PageJob]]:
-        writer = None
-        for job in plan(model) if only is None else only:
+    def planned(jobs_: Iterable[PageJob], sitemap: list[dict[str, Any]] | None = None,
+                windowed: bool = True) -> Iterator[tuple[SpareWriter, str, PageJob]]:
+        """The jobs to render (keys unlike the manifest's), noting every key and sitemap entry."""
+        nonlocal writer
+        for job in jobs_:
             rel = urls.output_rel(job.path)
             salt = salts.get((job.locale, job.template))
             if salt is None:
                 salt = salts[(job.locale, job.template)] = inputs.page_salt(job.locale, job.template)
             key = job.key(salt)
             new_manifest[rel] = key
+            if sitemap is not None and job.sitemap:
+                sitemap.append(job.sitemap)
             if manifest.get(rel) != key or not os.path.isfile(os.path.join(out_dir, rel)):
-                window.acquire()
-                if stop.is_set():
-                    return
+                if windowed:
+                    window.acquire()
+                    if stop.is_set():
+                        return
                 writer = writer or tree.prepare()
                 yield writer, rel, job.for_worker()
 
-    _STATE.update(languages=model.languages, cache=cache, model=model)  # workers plan post pages again
+    def todo() -> Iterator[tuple[SpareWriter, str, PageJob] | tuple[SpareWriter, tuple[str, str]]]:
+        nonlocal writer
+        if only is not None:
+            yield from planned(only)
+            return
+        if model.posts:
+            writer = writer or tree.prepare()  # most builds that plan every page change some post page
+        for post in post_pages(model):
+            window.acquire()
+            if stop.is_set():
+                return
+            assert writer is not None
+            yield writer, post
+        yield from planned(other_pages(model), others_sitemap)
+
+    post_salts = {loc.code: inputs.page_salt(loc.code, "post.html") for loc in model.locales}
+    _STATE.update(languages=model.languages, cache=cache, model=model, urls=urls, salts=post_salts,
+                  manifest=manifest, out_dir=out_dir)  # what workers plan post pages with
     written = []
-    planned = todo()
+    tasks = todo()
     # Planned here until there are enough pages to render for workers to be worth starting
     # (a few pages, after a translation edit, are rendered in this process).
-    head = list(itertools.islice(planned, PARALLEL_FROM))
+    head = list(itertools.islice(tasks, PARALLEL_FROM))
     expected = len(head) if len(head) < PARALLEL_FROM else len(model.posts) * len(model.locales)
+
+    def done(result: PageResult) -> None:
+        rel, key, sitemap, outcome = result
+        if isinstance(outcome, Problem):
+            raise PipelineError(outcome.location, outcome.message)
+        if key is not None:
+            new_manifest[rel] = key
+        if sitemap:
+            posts_sitemap.append(sitemap)
+        if outcome is not None:
+            report.rendered += 1
+            if outcome:
+                written.append(rel)
+
     with Workers(jobs) as workers:
         try:
-            for rel, changed in workers.imap(_write_job, itertools.chain(head, planned), expected):
+            for result in workers.imap(_page_task, itertools.chain(head, tasks), expected):
                 window.release()
-                if isinstance(changed, Problem):
-                    raise PipelineError(changed.location, changed.message)
-                report.rendered += 1
-                if changed:
-                    written.append(rel)
+                done(result)
         finally:
             stop.set()  # a planner waiting for room stops (after an error, nobody consumes results)
             for _ in range(BATCH):
                 window.release()
+    if only is None:  # post pages' entries first, as they are planned first
+        for item in planned(site_files(model, posts_sitemap + others_sitemap), windowed=False):
+            done(_page_task(item))
     for rel in written:
         tree.record(rel)
     report.written += len(written)
