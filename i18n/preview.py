@@ -42,6 +42,25 @@ class Session:
     inputs: Inputs | None = None
     manifest: dict[str, str] = field(default_factory=dict)
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    reported: set[str] | None = None
+    """The files a watcher saw change since the last build; None: not known, every input is looked at."""
+    unsaved: bool = False
+    """Quick rebuilds ran since the state was last written to the cache (:meth:`save`)."""
+    catalog_files: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Path of each post catalog of :attr:`inputs` -> (post name, locale code); made on first need."""
+
+    def save(self) -> None:
+        """Write into the cache what quick rebuilds kept in memory, for the next build (or process) to start from.
+
+        Until then the cache on disk holds an older state, which is safe: a build
+        from it renders again the pages those rebuilds wrote, and finds their bytes unchanged.
+        """
+        if not self.unsaved or self.inputs is None:
+            return
+        self.cache.put("state", "manifest", self.manifest)
+        self.cache.put("state", "last-build", (digest("build", self.inputs.key), len(self.manifest)))
+        self.cache.put("state", "inputs", self.inputs)
+        self.unsaved = False
 
 
 def stamps(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> dict[str, tuple[int, int]]:
@@ -71,13 +90,15 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     model, inputs = session.model, session.inputs
     if model is None or inputs is None or session.config != config:
         return None
-    now = stamps(config, model.locales)
+    now = _stamps_now(config, session, model.locales)
     changed = {p for p in now.keys() | session.stamps.keys() if now.get(p) != session.stamps.get(p)}
     if not changed:
         return (0, 0)
-    root = str(config.root)
-    catalogs = {os.path.join(root, catalog_file(model.locale_of(code), name)): (name, code)
-                for name, code in inputs.catalogs}
+    if not session.catalog_files:
+        root = str(config.root)
+        session.catalog_files = {os.path.join(root, catalog_file(model.locale_of(code), name)): (name, code)
+                                 for name, code in inputs.catalogs}
+    catalogs = session.catalog_files
     if not changed <= catalogs.keys():
         return None
     files = {f.name: f for f in inputs.posts}
@@ -98,11 +119,44 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
         model.versions.update(before)
         return None  # the full build decides
     rendered, written = _render(config, session, ctx, jobs)
-    session.stamps, session.inputs = now, inputs
-    session.cache.put("state", "manifest", session.manifest)
-    session.cache.put("state", "last-build", (digest("build", inputs.key), len(session.manifest)))
-    session.cache.put("state", "inputs", inputs)
+    session.stamps, session.inputs = now, inputs  # same catalogs: session.catalog_files holds
+    session.unsaved = True  # written by the next full build, or when the server stops (Session.save)
     return rendered, written
+
+
+def _stamps_now(config: SiteConfig, session: Session, locales: tuple[SiteLocale, ...]) -> dict[str, tuple[int, int]]:
+    """:func:`stamps` as it would be now, from the files a watcher reported when that is enough.
+
+    It is when each reported file is an input of the last build (changed or gone),
+    or a file that is not there any more and held none (an editor's temporary
+    file), or a new file that cannot be an input (a ``.mo`` that an editor
+    compiled).  Anything else, a folder above all, makes every input be looked at.
+    """
+    if session.reported is None or not session.stamps:
+        return stamps(config, locales)
+    now = dict(session.stamps)
+    for path in session.reported:
+        try:
+            st = os.stat(path)
+        except OSError:
+            if path in now:
+                del now[path]
+            elif any(key.startswith(path + os.sep) for key in now):  # a folder of inputs went
+                return stamps(config, locales)
+            continue
+        if path in now and not os.path.isdir(path):
+            now[path] = (st.st_mtime_ns, st.st_size)
+        elif _may_be_input(config, path):
+            return stamps(config, locales)
+    return now
+
+
+def _may_be_input(config: SiteConfig, path: str) -> bool:
+    """Whether a new file (or folder) at ``path`` could be an input that :func:`stamps` lists."""
+    if os.path.isdir(path) or path.endswith(".po") or path == str(config.root / "site.toml"):
+        return True
+    folders = (config.posts_dir, config.includes_dir, config.root / "layouts", THEME_DIR)
+    return any(path.startswith(str(folder) + os.sep) for folder in folders)
 
 
 def _render(config: SiteConfig, session: Session, ctx: ArticleContext, jobs: list[PageJob]) -> tuple[int, int]:

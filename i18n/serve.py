@@ -76,11 +76,15 @@ class Builder:
         """The last model: a saved translation redoes only its own pages (:mod:`i18n.preview`)."""
         self.count = 0
 
-    def __call__(self) -> Rebuild:
-        """Read the configuration and build once; never raises for bad input."""
+    def __call__(self, changed: set[str] | None = None) -> Rebuild:
+        """Read the configuration and build once; never raises for bad input.
+
+        ``changed``: the files the watcher saw change since the last build (None: not known).
+        """
         started = time.monotonic()
         jobs = None if self.count == 0 else 1
         self.count += 1
+        self.session.reported = changed
         try:
             with SiteLock.acquire(self.root):  # not while `update` or `build` writes the same site
                 report = build(load_config(self.root), jobs=jobs, session=self.session)
@@ -92,6 +96,15 @@ class Builder:
             problem = Problem(Location(CONFIG_NAME), f"internal error: {type(exc).__name__}: {exc}")
             return Rebuild(None, [problem], time.monotonic() - started, traceback.format_exc())
         return Rebuild(report, [], time.monotonic() - started)
+
+    def close(self) -> None:
+        """Keep what the last quick rebuilds left in memory in the cache, for the next build."""
+        try:
+            with SiteLock.acquire(self.root, wait=1.0):
+                self.session.save()
+                self.cache.close()
+        except PipelineError:  # another command writes the site: the cache may stay older (that is safe)
+            pass
 
 
 class LiveState:
@@ -271,12 +284,14 @@ def _config_stamp(root: Path) -> tuple[int, int, int] | None:
     return st.st_ino, st.st_size, st.st_mtime_ns
 
 
-def watch(root: Path, on_change: Callable[[], None], stop: threading.Event | None = None) -> None:
+def watch(root: Path, on_change: Callable[[set[str] | None], None], stop: threading.Event | None = None) -> None:
     """Call ``on_change`` once watching has begun, then after every change to the inputs, until Ctrl-C.
 
     Building only once the watcher runs means no edit is lost between a
     build and the start of watching: an edit made before is in the build,
-    one made after is seen.
+    one made after is seen.  ``on_change`` gets the paths of the files that
+    changed, or None when that is not known (the first call, a new watch, a
+    ``site.toml`` seen changed by its stamp).
     """
     restarted = True
     while stop is None or not stop.is_set():
@@ -286,9 +301,10 @@ def watch(root: Path, on_change: Callable[[], None], stop: threading.Event | Non
                                         stop_event=stop):
             new_stamp = _config_stamp(root)
             if changes or new_stamp != stamp or restarted:
+                known = not restarted and new_stamp == stamp
                 restarted = False
                 stamp = new_stamp
-                on_change()
+                on_change({path for _change, path in changes} if known else None)
             if _watched_dirs(root) != folders:
                 restarted = True
                 break  # layouts/ (or content/, locales/) appeared or went: watch the new set
@@ -307,8 +323,8 @@ def serve(root: Path, host: str, port: int, on_ready: Callable[[str], None],
     thread = threading.Thread(target=server.serve_forever, name="http", daemon=True)
     rebuild = Builder(root)
 
-    def run_build() -> None:
-        result = rebuild()
+    def run_build(changed: set[str] | None) -> None:
+        result = rebuild(changed)
         state.publish(result.problems)
         on_rebuild(result)
         if not thread.is_alive():  # the first build is done: open the doors
@@ -326,6 +342,7 @@ def serve(root: Path, host: str, port: int, on_ready: Callable[[str], None],
         if thread.is_alive():
             server.shutdown()
         server.server_close()
+        rebuild.close()
         if previous_term is not None:
             signal.signal(signal.SIGTERM, previous_term)
     return rebuild.count

@@ -103,6 +103,8 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
     if session is not None:
         from .preview import stamps
 
+        session.save()  # what quick rebuilds left in memory, read back below
+
         before = stamps(config, locales)  # taken first: an edit made during the build is seen next time
     hashes = FileHashes(cache.get("state", "hashes"))
     inputs = scan(config, locales, hashes)
@@ -133,7 +135,7 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
     _save_index(cache, inputs, {i.name: i for i in model.posts}, versions)
     if session is not None:
         session.config, session.model, session.inputs = (None if pseudo else config), model, inputs
-        session.manifest, session.stamps = dict(new_manifest), before
+        session.manifest, session.stamps, session.catalog_files = dict(new_manifest), before, {}
     cache.put("state", "last-build", (state_key, report.pages))
     cache.put("state", "inputs", inputs)
     for key in {v.article_key for v in versions.values()}:

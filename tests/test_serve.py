@@ -233,3 +233,36 @@ def test_open_tab_reloads_by_itself_and_shows_problems(site: Path, server: Serve
             assert page.locator("h1").first.inner_text() == TITLE_KO
         finally:
             browser.close()
+
+
+def test_the_watcher_names_changed_files_as_the_preview_stamps_them(site: Path) -> None:
+    import threading
+
+    from i18n.config import load_config
+    from i18n.preview import stamps
+    from i18n.serve import watch
+
+    root = site.resolve()
+    calls: list[set[str] | None] = []
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(root, calls.append, stop), daemon=True)
+    thread.start()
+    try:
+        wait_for(lambda: len(calls) == 1, "the first call")
+        assert calls[0] is None  # the first build: nothing is known of what changed
+        replace_in(ko_po(root), f'msgstr "{TITLE_KO}"', 'msgstr "Tesla의 AI 이야기"')
+        wait_for(lambda: any(c and str(ko_po(root)) in c for c in calls[1:]), "the catalog's change")
+    finally:
+        stop.set()
+        thread.join(timeout=PATIENCE)
+    config = load_config(root)
+    assert str(ko_po(root)) in stamps(config, config.locales)  # the same spelling: no full look needed
+
+
+def test_a_stopped_server_leaves_the_cache_as_the_site_is(site: Path, server: Server) -> None:
+    replace_in(ko_po(site), f'msgstr "{TITLE_KO}"', 'msgstr "Tesla의 AI 이야기"')
+    wait_for(lambda: "<h1>Tesla의 AI 이야기" in server.page(), "the new ko title")
+    assert server.stop() == 0
+    done = subprocess.run([sys.executable, str(ROOT / "build.py"), "-C", str(site), "build"],
+                          capture_output=True, text=True, check=True)
+    assert "nothing changed" in done.stdout + done.stderr
