@@ -136,6 +136,7 @@ def make_jinja(locale: SiteLocale, translations: gettext.NullTranslations,
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([*search, str(THEME_DIR / "templates")]),
         bytecode_cache=bytecode,
+        auto_reload=False,  # one environment per build: its layouts do not change while it renders
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,

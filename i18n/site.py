@@ -236,7 +236,8 @@ def _pages_to_redo(model: Model, inputs: Inputs, last_inputs: object, last_index
 
 
 def _intact(output_dir: Path, manifest: dict[str, str]) -> bool:
-    return bool(manifest) and all(os.path.isfile(output_dir / rel) for rel in manifest)
+    folder = str(output_dir)  # strings: a Path per file costs more than its stat
+    return bool(manifest) and all(os.path.isfile(os.path.join(folder, rel)) for rel in manifest)
 
 
 # -- stage 1: posts ---------------------------------------------------------------------------
