@@ -43,11 +43,27 @@ class Session:
     manifest: dict[str, str] = field(default_factory=dict)
     stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
     reported: set[str] | None = None
-    """The files a watcher saw change since the last build; None: not known, every input is looked at."""
+    """The files a watcher saw change since the last build that succeeded (:meth:`report`);
+    None: not known, every input is looked at."""
+    watched: bool = False
+    """A watcher reports changes (:meth:`report`); else every input is looked at for each build."""
     unsaved: bool = False
     """Quick rebuilds ran since the state was last written to the cache (:meth:`save`)."""
     catalog_files: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Path of each post catalog of :attr:`inputs` -> (post name, locale code); made on first need."""
+
+    def report(self, changed: set[str] | None) -> None:
+        """Note the files a watcher saw change (None: it cannot tell), until a build succeeds.
+
+        They add up: after a failed build, what it was told stays to look at next time.
+        """
+        self.watched = True
+        self.reported = None if changed is None or self.reported is None else self.reported | changed
+
+    def succeeded(self) -> None:
+        """A build looked at every change reported so far: what the watcher reports from here on is what to look at."""
+        if self.watched:
+            self.reported = set()
 
     def save(self) -> None:
         """Write into the cache what quick rebuilds kept in memory, for the next build (or process) to start from.
@@ -93,6 +109,7 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     now = _stamps_now(config, session, model.locales)
     changed = {p for p in now.keys() | session.stamps.keys() if now.get(p) != session.stamps.get(p)}
     if not changed:
+        session.succeeded()
         return (0, 0)
     if not session.catalog_files:
         root = str(config.root)
@@ -120,6 +137,7 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
         return None  # the full build decides
     rendered, written = _render(config, session, ctx, jobs)
     session.stamps, session.inputs = now, inputs  # same catalogs: session.catalog_files holds
+    session.succeeded()
     session.unsaved = True  # written by the next full build, or when the server stops (Session.save)
     return rendered, written
 

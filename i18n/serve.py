@@ -84,7 +84,7 @@ class Builder:
         started = time.monotonic()
         jobs = None if self.count == 0 else 1
         self.count += 1
-        self.session.reported = changed
+        self.session.report(changed)
         try:
             with SiteLock.acquire(self.root):  # not while `update` or `build` writes the same site
                 report = build(load_config(self.root), jobs=jobs, session=self.session)

@@ -136,6 +136,7 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
     if session is not None:
         session.config, session.model, session.inputs = (None if pseudo else config), model, inputs
         session.manifest, session.stamps, session.catalog_files = dict(new_manifest), before, {}
+        session.succeeded()  # every input was looked at
     cache.put("state", "last-build", (state_key, report.pages))
     cache.put("state", "inputs", inputs)
     for key in {v.article_key for v in versions.values()}:

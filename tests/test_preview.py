@@ -73,65 +73,89 @@ KO_PAGE = Path("_site") / "ko" / "2021/02/22/tesla-ai-jim-keller/index.html"
 EN_PAGE = Path("_site") / "en" / "2021/02/22/tesla-ai-jim-keller/index.html"
 
 
+@pytest.fixture
+def watched(site: Path) -> Session:
+    """A session whose builds a watcher tells what changed, as ``serve``'s: the first build is told nothing."""
+    session = Session(BuildCache(site, in_memory=True))
+    session.report(None)
+    build(load_config(site), jobs=1, session=session)
+    assert session.reported == set()
+    return session
+
+
 def rebuild(site: Path, session: Session, *reported: Path | str) -> bool:
     """A session's build after a watcher reported ``reported``; whether it took the quick path."""
-    session.reported = {str(site / p) for p in reported}
+    session.report({str(site / p) for p in reported})
     return build(load_config(site), jobs=1, session=session).quick
 
 
-def test_the_files_a_watcher_reports_are_the_ones_looked_at(site: Path, session: Session, tmp_path: Path) -> None:
-    edit_msgstr(site / KO, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (수정)")
+def test_what_a_failed_rebuild_was_told_is_looked_at_again(site: Path, watched: Session, tmp_path: Path) -> None:
+    good = (site / KO).read_text("utf-8")
+    (site / KO).write_text(good + '\nmsgid "unterminated\n', "utf-8")
+    with pytest.raises(Exception, match="unterminated string"):
+        rebuild(site, watched, KO)
     edit_msgstr(site / EN, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (edited)")
-    assert rebuild(site, session, KO)  # the English catalog was not reported: not looked at yet
-    assert "(수정)" in (site / KO_PAGE).read_text("utf-8")
-    assert "(edited)" not in (site / EN_PAGE).read_text("utf-8")
-    assert rebuild(site, session, EN)
+    with pytest.raises(Exception, match="unterminated string"):  # the Korean catalog is still broken
+        rebuild(site, watched, EN)
+    (site / KO).write_text(good, "utf-8")
+    assert rebuild(site, watched, KO)
     assert "(edited)" in (site / EN_PAGE).read_text("utf-8")
     assert snapshot(site / "_site") == clean_build(site, tmp_path)
 
 
-def test_files_that_are_not_inputs_keep_the_quick_path(site: Path, session: Session, tmp_path: Path) -> None:
+def test_the_files_a_watcher_reports_are_the_ones_looked_at(site: Path, watched: Session, tmp_path: Path) -> None:
+    edit_msgstr(site / KO, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (수정)")
+    edit_msgstr(site / EN, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (edited)")
+    assert rebuild(site, watched, KO)  # the English catalog was not reported: not looked at yet
+    assert "(수정)" in (site / KO_PAGE).read_text("utf-8")
+    assert "(edited)" not in (site / EN_PAGE).read_text("utf-8")
+    assert rebuild(site, watched, EN)
+    assert "(edited)" in (site / EN_PAGE).read_text("utf-8")
+    assert snapshot(site / "_site") == clean_build(site, tmp_path)
+
+
+def test_files_that_are_not_inputs_keep_the_quick_path(site: Path, watched: Session, tmp_path: Path) -> None:
     edit_msgstr(site / KO, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (수정)")
     (site / KO).with_suffix(".mo").write_bytes(b"compiled by an editor")  # Poedit writes one on save
-    assert rebuild(site, session, KO, KO.with_suffix(".mo"), KO.with_name(".~saving.po"))  # that one is gone
+    assert rebuild(site, watched, KO, KO.with_suffix(".mo"), KO.with_name(".~saving.po"))  # that one is gone
     assert "(수정)" in (site / KO_PAGE).read_text("utf-8")
     assert snapshot(site / "_site") == clean_build(site, tmp_path)
 
 
-def test_a_reported_new_post_is_built(site: Path, session: Session, tmp_path: Path) -> None:
+def test_a_reported_new_post_is_built(site: Path, watched: Session, tmp_path: Path) -> None:
     posts = site / "content" / "_posts"
     new = posts / "2021-03-01-second.md"
     shutil.copy(posts / f"{POST}.md", new)
-    assert not rebuild(site, session, new.relative_to(site))
+    assert not rebuild(site, watched, new.relative_to(site))
     assert (site / "_site" / "ja" / "2021/03/01/second/index.html").is_file()
     assert snapshot(site / "_site") == clean_build(site, tmp_path)
 
 
-def test_a_reported_folder_of_posts_that_went_is_looked_at(site: Path, session: Session, tmp_path: Path) -> None:
+def test_a_reported_folder_of_posts_that_went_is_looked_at(site: Path, watched: Session, tmp_path: Path) -> None:
     posts = site / "content" / "_posts"
     (posts / "old").mkdir()
     shutil.copy(posts / f"{POST}.md", posts / "old" / "2020-05-01-moved.md")
-    assert not rebuild(site, session, posts / "old", posts / "old" / "2020-05-01-moved.md")
+    assert not rebuild(site, watched, posts / "old", posts / "old" / "2020-05-01-moved.md")
     assert (site / "_site" / "ja" / "2020/05/01/moved/index.html").is_file()
     shutil.move(posts / "old", tmp_path / "elsewhere")  # one event for the folder, none for the post in it
-    assert not rebuild(site, session, posts / "old")
+    assert not rebuild(site, watched, posts / "old")
     assert not (site / "_site" / "ja" / "2020/05/01/moved/index.html").exists()
     assert snapshot(site / "_site") == clean_build(site, tmp_path)
 
 
-def test_what_quick_rebuilds_keep_in_memory_reaches_the_cache_when_saved(site: Path, session: Session,
+def test_what_quick_rebuilds_keep_in_memory_reaches_the_cache_when_saved(site: Path, watched: Session,
                                                                        tmp_path: Path) -> None:
     edit_msgstr(site / KO, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (수정)")
-    assert rebuild(site, session, KO)
-    assert session.unsaved
+    assert rebuild(site, watched, KO)
+    assert watched.unsaved
     # A build in another process before the state is saved starts from the older state: it
     # renders the pages again, and finds them as the quick rebuild wrote them.
     other = build(load_config(site), jobs=1)
     assert not other.noop and other.written == 0
     edit_msgstr(site / KO, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (2)")
-    assert rebuild(site, session, KO)
-    session.save()
-    session.cache.close()
-    assert not session.unsaved
+    assert rebuild(site, watched, KO)
+    watched.save()
+    watched.cache.close()
+    assert not watched.unsaved
     assert build(load_config(site), jobs=1).noop  # the saved state is the site as it is
     assert snapshot(site / "_site") == clean_build(site, tmp_path)
