@@ -225,6 +225,9 @@ class Bench:
                 self.record("rebuild", "hugo", self.hugo_cmd())
         for _ in range(self.args.runs):
             self.record("no-op", "ours", self.ours("build"))
+        # The first `update` after the cold builds (whose cache has no `update` entries) reads and
+        # merges every catalog, as on a fresh clone; the next ones find them as they left them.
+        self.record("update-first", "ours", self.ours("update"))
         for _ in range(self.args.runs):
             self.record("update", "ours", self.ours("update"))
         for _ in range(self.args.runs):
@@ -337,7 +340,8 @@ def table(rows: list[Row]) -> str:
            "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
         walls = [s.wall_s for s in r.samples]
-        per_page = "—" if r.scenario in ("update", "extract") else f"{1000 * r.median('wall_s') / (3 * r.size):.2f}"
+        per_page = "—" if r.scenario in ("update", "update-first", "extract") \
+            else f"{1000 * r.median('wall_s') / (3 * r.size):.2f}"
         out.append(f"| {r.size} | {r.scenario} | {r.tool} | {r.median('wall_s'):.2f} | "
                    f"{min(walls):.2f}–{max(walls):.2f} | {r.median('cpu_s'):.2f} | {per_page} | "
                    f"{_mib(r.median('maxrss_kib'))} | "
@@ -364,12 +368,14 @@ def verdicts(rows: list[Row]) -> list[dict[str, object]]:
             found.append({"posts": size, "target": "live preview rebuild after one PO edit", "ours": f"{t:.3f} s",
                           "reference": "—", "ratio": None, "cpu_ratio": None, "limit": f"< {PREVIEW_LIMIT_S:g} s",
                           "pass": t < PREVIEW_LIMIT_S and not live.note})
-        upd = by.get((size, "update", "ours"))
-        if upd:
-            t = upd.median("wall_s")
-            found.append({"posts": size, "target": "update of all catalogs", "ours": f"{t:.2f} s",
-                          "reference": "—", "ratio": None, "cpu_ratio": None, "limit": f"<= {UPDATE_LIMIT_S:g} s",
-                          "pass": t <= UPDATE_LIMIT_S})
+        for scenario, label in (("update", "update of all catalogs, warm"),
+                                ("update-first", "update of all catalogs, first (no cache)")):
+            upd = by.get((size, scenario, "ours"))
+            if upd:
+                t = upd.median("wall_s")
+                found.append({"posts": size, "target": label, "ours": f"{t:.2f} s", "reference": "—",
+                              "ratio": None, "cpu_ratio": None, "limit": f"<= {UPDATE_LIMIT_S:g} s",
+                              "pass": t <= UPDATE_LIMIT_S})
         ours, hugo = by.get((size, "cold", "ours")), by.get((size, "cold", "hugo"))
         if ours and hugo and size >= RSS_FROM_SIZE:
             a, b = ours.median("peak_kib"), hugo.median("peak_kib")

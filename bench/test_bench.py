@@ -128,3 +128,10 @@ def test_measure_reports_the_child_memory() -> None:
 def test_measure_fails_on_a_failing_command() -> None:
     with pytest.raises(SystemExit):
         run.measure([sys.executable, "-c", "raise SystemExit(3)"])
+
+
+def test_the_first_update_is_a_target_of_its_own() -> None:
+    first = run.Row(1000, "update-first", "ours", [run.Sample(3.1, 5.0, 0, 0)])
+    warm = run.Row(1000, "update", "ours", [run.Sample(0.5, 0.5, 0, 0), run.Sample(0.6, 0.6, 0, 0)])
+    found = {v["target"]: v["pass"] for v in run.verdicts([first, warm])}
+    assert found == {"update of all catalogs, warm": True, "update of all catalogs, first (no cache)": False}
