@@ -216,6 +216,7 @@ _ENTRY = re.compile(rf"""
     (?:\n|\Z)
 """, re.VERBOSE)
 _TRAILER = re.compile(r"(?:[ \t]*(?:\#(?:[^~|\n][^\n]*)?)?\n)*[ \t]*(?:\#(?:[^~|\n][^\n]*)?)?")
+_REFERENCE = re.compile(r"^[ \t]*#:", re.MULTILINE)
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _FLAGS = re.compile(r"^[ \t]*#,(.*)$", re.MULTILINE)
 
@@ -303,7 +304,8 @@ def _walk(text: str, obsolete: bool) -> list[tuple[re.Match[str], int, tuple[str
         m = match(text, pos)
         if m is None:
             tail = _TRAILER.fullmatch(text, pos)
-            return found if tail is not None else None
+            # A "#:" line after the last entry: Babel's reader splits it (and may refuse the file).
+            return found if tail is not None and not _REFERENCE.search(text, pos) else None
         if m.group("kw") is not None:
             key = (_value(m.group("ctx")) if m.group("ctx") is not None else None, _value(m.group("id")))
             if key in seen:

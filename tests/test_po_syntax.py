@@ -140,6 +140,7 @@ def test_fast_read_keeps_every_refusal_of_the_full_reader(tmp_path: Path) -> Non
         "language": base.replace('"Language: ko\\n"', '"Language: en\\n"'),
         "unterminated": base[:first_msgid] + base[first_msgid:].replace('"\n', "\n", 1),
         "duplicate": base + "\n" + base[first_msgid:],
+        "reference after the last entry": base + "\n#: \u2068open path.md:3\n",  # an unclosed U+2068
     }
     for name, text in cases.items():
         path = tmp_path / f"{name}.po"
@@ -267,3 +268,8 @@ def test_reference_lines_after_the_last_entry_are_left_to_babels_reader(tmp_path
     with pytest.raises(PipelineError) as refused:
         read_catalog(path, tmp_path)
     assert str(refused.value).startswith("x.po:")
+    with pytest.raises(PipelineError) as built:  # what a build reads of it
+        read_translations(path, tmp_path)
+    assert str(built.value) == str(refused.value)
+    path.write_text('msgid "a"\nmsgstr "b"\n#: closed.md:3\n', "utf-8")  # one Babel's reader accepts
+    assert read_translations(path, tmp_path).get("a").string == "b"
