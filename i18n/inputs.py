@@ -120,6 +120,12 @@ RECENT_NS = 2_000_000_000
 clock tick of the first can leave its stamp as it was (git's "racily clean" index entries)."""
 
 
+def stat_stamp(st: os.stat_result) -> Stamp:
+    """What tells a file's versions apart without reading it, as git's index does: modification
+    and change times, size and inode (a rename over the file gives a new one)."""
+    return (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
 class FileHashes:
     """Hashes of the input files' bytes, reused while a file's stamp is the one it had when hashed.
 
@@ -142,7 +148,7 @@ class FileHashes:
             st = os.stat(path)
         except FileNotFoundError:
             return None
-        stamp = (st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+        stamp = stat_stamp(st)
         known = self.known.get(path)
         if known is not None and known[0] == stamp:
             value = known[1]

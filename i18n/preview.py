@@ -1,9 +1,10 @@
 """The live preview's quick rebuild: a translation saved, one article and its pages redone.
 
 A :class:`Session` keeps, between builds of one long-running process (``serve``),
-the last site model, the hashes of its inputs, the output manifest and the
-modification stamps of every input file.  When the files that changed since
-are only post catalogs, and the articles they give differ from the old ones
+the last site model, the hashes of its inputs, the output manifest and the stat
+stamps of every input file (the build's, :func:`i18n.inputs.stat_stamp`).  When
+the files that changed since are only post catalogs, and the articles they give
+differ from the old ones
 only in what their own page, the feed and the status page show (not the
 title, description, excerpt or publish state that listings, switchers and
 hreflang use), :func:`quick_rebuild` renders just those pages.  Anything else
@@ -24,7 +25,7 @@ from .cache import BuildCache, digest
 from .config import SiteConfig
 from .content import find_posts
 from .files import StagedTree
-from .inputs import Inputs, file_key
+from .inputs import Inputs, Stamp, file_key, stat_stamp
 from .locales import SiteLocale
 from .model import Version
 from .pages import Model, PageJob, pages_showing
@@ -41,7 +42,7 @@ class Session:
     model: Model | None = None
     inputs: Inputs | None = None
     manifest: dict[str, str] = field(default_factory=dict)
-    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)
+    stamps: dict[str, Stamp] = field(default_factory=dict)
     reported: set[str] | None = None
     """The files a watcher saw change since the last build that succeeded (:meth:`report`);
     None: not known, every input is looked at."""
@@ -79,8 +80,8 @@ class Session:
         self.unsaved = False
 
 
-def stamps(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> dict[str, tuple[int, int]]:
-    """Modification time and size of every input file (a post added or removed shows too)."""
+def stamps(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> dict[str, Stamp]:
+    """The stamp of every input file (:func:`i18n.inputs.stat_stamp`; a post added or removed shows too)."""
     posts = find_posts(config.posts_dir)
     root = str(config.root)
     targets = [loc for loc in locales if loc != config.source_locale]
@@ -97,7 +98,7 @@ def stamps(config: SiteConfig, locales: tuple[SiteLocale, ...]) -> dict[str, tup
             st = os.stat(path)
         except OSError:
             continue
-        out[str(path)] = (st.st_mtime_ns, st.st_size)
+        out[str(path)] = stat_stamp(st)
     return out
 
 
@@ -142,7 +143,7 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     return rendered, written
 
 
-def _stamps_now(config: SiteConfig, session: Session, locales: tuple[SiteLocale, ...]) -> dict[str, tuple[int, int]]:
+def _stamps_now(config: SiteConfig, session: Session, locales: tuple[SiteLocale, ...]) -> dict[str, Stamp]:
     """:func:`stamps` as it would be now, from the files a watcher reported when that is enough.
 
     It is when each reported file is an input of the last build (changed or gone),
@@ -163,7 +164,7 @@ def _stamps_now(config: SiteConfig, session: Session, locales: tuple[SiteLocale,
                 return stamps(config, locales)
             continue
         if path in now and not os.path.isdir(path):
-            now[path] = (st.st_mtime_ns, st.st_size)
+            now[path] = stat_stamp(st)
         elif _may_be_input(config, path):
             return stamps(config, locales)
     return now

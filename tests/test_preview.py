@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -71,6 +72,22 @@ def test_a_broken_catalog_fails_and_the_fix_is_quick_again(site: Path, session: 
 EN = Path("locales") / "en" / "LC_MESSAGES" / f"{POST}.po"
 KO_PAGE = Path("_site") / "ko" / "2021/02/22/tesla-ai-jim-keller/index.html"
 EN_PAGE = Path("_site") / "en" / "2021/02/22/tesla-ai-jim-keller/index.html"
+
+
+def test_a_same_size_catalog_renamed_over_with_its_old_time_is_seen(site: Path, session: Session,
+                                                                     tmp_path: Path) -> None:
+    po = site / KO
+    old = po.stat()
+    text = po.read_text("utf-8")
+    assert "はい、GPT-3以降" in text and "(수정)" not in text
+    new = site / "locales" / "ko" / "LC_MESSAGES" / ".saving"
+    edited = text.replace("Stack: S/W", "Stack: S-W", 1)  # one character for one: the same size
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    new.write_text(edited, "utf-8")
+    os.utime(new, ns=(old.st_atime_ns, old.st_mtime_ns))  # as an editor that keeps the time
+    os.replace(new, po)
+    assert build(load_config(site), jobs=1, session=session).quick
+    assert snapshot(site / "_site") == clean_build(site, tmp_path)
 
 
 @pytest.fixture
