@@ -3,8 +3,9 @@
 Two steps, each a pure function of hashed inputs, so each result is cached
 (:mod:`i18n.cache`) and each can run in a worker process:
 
-1. :func:`read_source` parses and segments a post (key: its path and bytes)
-   and gives the :class:`~i18n.model.PostInfo` that listings need.
+1. :func:`read_source` parses and segments a post (key: its path and bytes);
+   :func:`post_info` gives the :class:`~i18n.model.PostInfo` that listings
+   need, from the front matter alone.
 2. :func:`make_article` merges the post with one language's catalog
    (:func:`i18n.translate.localize`, the publish decision), runs Liquid, then
    Markdown, and gives a :class:`~i18n.model.Version` plus the article HTML

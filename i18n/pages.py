@@ -1,8 +1,10 @@
 """Every page of the site, planned from the site model before any is rendered.
 
-:func:`plan` turns the model (posts, their versions with the one publish
-decision, each language's interface) into :class:`PageJob`\\ s: an output
-path, a layout and a context of plain data.  A job's :attr:`~PageJob.key`
+:func:`post_page`, :func:`other_pages` and :func:`site_files` turn the model
+(posts, their versions with the one publish decision, each language's
+interface) into :class:`PageJob`\\ s: an output path, a layout and a context
+of plain data; a build plans them in that order, post pages first, the sitemap
+and ``robots.txt`` last.  A job's :attr:`~PageJob.key`
 hashes everything its page depends on, so an unchanged page is not rendered
 again.  hreflang, canonical, the switcher, listings, feeds and the sitemap
 are all computed here from :attr:`Version.published`; nothing recomputes the
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -63,7 +64,8 @@ class PageJob:
     make: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
     """Builds the context of a page planned with ``depends``, if it has to be rendered."""
     post: tuple[str, str] | None = None
-    """A post page's (post name, locale code): :meth:`for_worker` sends just that."""
+    """A post page's (post name, locale code): a worker that has the model plans it again from that
+    (:func:`post_page`), instead of receiving its context pickled."""
 
     def key(self, salt: str) -> str:
         """Hash of everything the rendered page depends on (``salt``: layouts, UI catalog, config)."""
@@ -78,21 +80,6 @@ class PageJob:
             self.context = self.make()
         self.make = None
         return self.context
-
-    def for_worker(self) -> PageJob:
-        """What to send a worker process that has the model: a post page is planned again there
-        (from its name, in parallel, instead of pickling its context); any other page goes with
-        its context."""
-        if self.post is not None and self.context is None:
-            return PageJob(self.path, self.template, self.locale, None, article_key=self.article_key, post=self.post)
-        self.materialize()
-        return self
-
-
-def replanned(model: Model, job: PageJob) -> PageJob:
-    """The post page that a job :meth:`PageJob.for_worker` sent stands for, planned again from ``model``."""
-    assert job.post is not None
-    return post_page(model, *job.post)
 
 
 def post_page(model: Model, name: str, code: str) -> PageJob:
@@ -190,22 +177,8 @@ def _json_for_script(data: object) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def plan(model: Model) -> Iterator[PageJob]:
-    """Every page of the site (sitemap and robots.txt last), planned as they are asked for.
-
-    No job is kept here: a rendered page's context goes as soon as its caller drops it.
-    """
-    sitemap: list[dict[str, Any]] = []
-    posts = (_post_page(model, info, locale) for info in model.posts for locale in model.locales)
-    for job in itertools.chain(posts, other_pages(model)):
-        if job.sitemap:
-            sitemap.append(job.sitemap)
-        yield job
-    yield from site_files(model, sitemap)
-
-
 def post_pages(model: Model) -> Iterator[tuple[str, str]]:
-    """(post name, locale code) of every post page, in :func:`plan`'s order (they come first)."""
+    """(post name, locale code) of every post page, in the order a build plans them."""
     for info in model.posts:
         for locale in model.locales:
             yield info.name, locale.code
@@ -219,7 +192,7 @@ def site_files(model: Model, sitemap: list[dict[str, Any]]) -> list[PageJob]:
 
 
 def other_pages(model: Model) -> Iterator[PageJob]:
-    """Every page but the posts' and the site files (:func:`plan`'s order)."""
+    """Every page but the posts' and the site files, in the order a build plans them (after the posts)."""
     for locale in model.locales:
         yield from _listing_pages(model, locale)
         yield from _taxonomy_pages(model, locale)
@@ -528,4 +501,4 @@ def _status_page(model: Model) -> PageJob:
     return PageJob(STATUS_PATH, "status.html", source.code, context)
 
 
-__all__ = ["Model", "PageJob", "plan", "status_rows", "term_slug"]
+__all__ = ["Model", "PageJob", "other_pages", "post_page", "post_pages", "site_files", "status_rows", "term_slug"]

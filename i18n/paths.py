@@ -12,9 +12,9 @@ from .config import LOCALES_DIR, SiteConfig
 from .locales import SiteLocale
 
 SITE_DOMAIN = "site"
+"""Catalog name of UI strings and taxonomy terms."""
 TAXONOMY_CONTEXT = {"categories": "category", "tags": "tag"}
 """The msgctxt of category and tag names in ``site.po``."""
-"""Catalog name of UI strings and taxonomy terms."""
 
 
 def template_path(config: SiteConfig, domain: str) -> Path:

@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from .cache import BuildCache, digest
 from .config import SiteConfig
@@ -390,12 +390,9 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
 # -- stage 3: pages ---------------------------------------------------------------------------
 
 def _render_job(job: PageJob) -> bytes:
-    from .pages import replanned
     from .render import render_page
 
     languages: dict[str, Language] = _STATE["languages"]
-    if job.post is not None and job.context is None and job.make is None:
-        job = replanned(_STATE["model"], job)  # a post page, sent by name to a worker that has the model
     context = job.materialize()
     if job.article_key:
         from markupsafe import Markup
@@ -409,12 +406,14 @@ def _render_job(job: PageJob) -> bytes:
     return render_page(lang.jinja, job.template, context, lang.config.root).encode("utf-8")
 
 
+PageTask: TypeAlias = "tuple[SpareWriter, str, PageJob] | tuple[SpareWriter, tuple[str, str]]"
+"""A page for a worker to render: its output file and job, or a post page's (post name, locale code)."""
 PageResult = tuple[str, str | None, dict[str, Any] | None, bool | Problem | None]
 """A page task's output file, key and sitemap entry (post pages planned by the worker, else None),
 and whether its bytes changed (None: not rendered, its key being the one the manifest has)."""
 
 
-def _page_task(item: tuple[SpareWriter, str, PageJob] | tuple[SpareWriter, tuple[str, str]]) -> PageResult:
+def _page_task(item: PageTask) -> PageResult:
     """Render a page and write it into the prepared spare (in a worker, so writes run in parallel too).
 
     A post page comes as (post name, locale code): the worker, which has the model,
@@ -484,7 +483,7 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     writer: SpareWriter | None = None
 
     def planned(jobs_: Iterable[PageJob], sitemap: list[dict[str, Any]] | None = None,
-                windowed: bool = True) -> Iterator[tuple[SpareWriter, str, PageJob]]:
+                windowed: bool = True) -> Iterator[PageTask]:
         """The jobs to render (keys unlike the manifest's), noting every key and sitemap entry."""
         nonlocal writer
         for job in jobs_:
@@ -502,9 +501,13 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
                     if stop.is_set():
                         return
                 writer = writer or tree.prepare()
-                yield writer, rel, job.for_worker()
+                if job.post is not None:
+                    yield writer, job.post  # planned again by the worker, from the model it has
+                else:
+                    job.materialize()
+                    yield writer, rel, job
 
-    def todo() -> Iterator[tuple[SpareWriter, str, PageJob] | tuple[SpareWriter, tuple[str, str]]]:
+    def todo() -> Iterator[PageTask]:
         nonlocal writer
         if only is not None:
             yield from planned(only)
