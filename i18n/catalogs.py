@@ -116,14 +116,15 @@ def set_previous_context(entry: Entry, context: str | None) -> None:
     entry.previous_context = context  # type: ignore[attr-defined]
 
 
-def read_catalog(path: Path, root: Path, locale: SiteLocale | None = None) -> Catalog:
+def read_catalog(path: Path, root: Path, locale: SiteLocale | None = None, data: bytes | None = None) -> Catalog:
     """Read a PO/POT file; raise :class:`PipelineError` at the offending line.
 
     A file within the PO grammar's fast path (see :func:`scan_units`) is read
     without Babel's reader, into the same catalog; any other goes through it.
+    ``data``: the file's bytes, when the caller has read them already.
     """
     where = Location.of(path, root=root)
-    data = _checked_bytes(path.read_bytes(), where, locale)
+    data = _checked_bytes(path.read_bytes() if data is None else data, where, locale)
     try:
         fast = _fast_catalog(data.decode("utf-8").replace("\r\n", "\n"), locale)
     except UnicodeDecodeError:

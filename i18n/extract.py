@@ -177,18 +177,18 @@ def _merge_task(task: tuple[str, tuple[str, ...]]) -> list[_Merged | Problem]:
     """Read one template and the catalogs of ``task``'s locales (codes), merge each, without memory."""
     domain, codes = task
     config: SiteConfig = _WORK["config"]
+    pot = _WORK["templates"][domain]  # the bytes its cache keys are made of, read once
     try:
-        template = read_catalog(template_path(config, domain), config.root)
+        template = read_catalog(template_path(config, domain), config.root, data=pot)
     except PipelineError as exc:
         return [exc.problem]
     results: list[_Merged | Problem] = []
-    pot = _WORK["templates"][domain]
     for code in codes:
         locale = config.locale(code)
         path = catalog_path(config, locale, domain)
         old = path.read_bytes() if path.is_file() else None
         try:
-            po = read_catalog(path, config.root, locale) if old is not None else None
+            po = read_catalog(path, config.root, locale, data=old) if old is not None else None
         except PipelineError as exc:
             results.append(exc.problem)
             continue
@@ -262,7 +262,8 @@ def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
             path = catalog_path(config, locale, domain)
             if any(key in memory for key in one.empty):  # the rest of the site fills some: merge again with it
                 po = update_catalog(read_catalog(path, config.root, locale) if path.is_file() else None,
-                                    read_catalog(template_path(config, domain), config.root),
+                                    read_catalog(template_path(config, domain), config.root,
+                                                 data=template_bytes[domain]),
                                     locale, date, memory, drop_obsolete=drop_obsolete)
                 written = write_catalog(path, po, prose=domain != SITE_DOMAIN)
                 pairs, key = _settled(po), _cache_key(salt, locale.code, template_bytes[domain], path.read_bytes())
