@@ -188,7 +188,7 @@ def read_translations(path: Path, root: Path, locale: SiteLocale | None = None) 
     except UnicodeDecodeError:
         entries = None
     if entries is None:  # beyond the fast grammar: the full reader checks it and reads it
-        return Translations.of(read_catalog(path, root, locale))
+        return Translations.of(read_catalog(path, root, locale, data=raw))
     return Translations(entries)
 
 
