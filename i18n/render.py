@@ -19,16 +19,19 @@ import gettext
 import math
 import re
 import traceback
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.runtime
 from babel.dates import format_date
 from markdown import Markdown
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
+from markupsafe import Markup
 
 from .errors import Location, PipelineError
 from .kramdown import TOC_MARKER, KramdownExtension
@@ -145,6 +148,7 @@ def make_jinja(locale: SiteLocale, translations: gettext.NullTranslations,
         lstrip_blocks=True,
     )
     env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["gettext"] = _constant_gettext(translations.gettext)
 
     @lru_cache(maxsize=4096)  # a post's date shows on its page, its listings and its feed
     def day_in_words(day: dt.date, fmt: str) -> str:
@@ -157,6 +161,28 @@ def make_jinja(locale: SiteLocale, translations: gettext.NullTranslations,
     env.filters["format_date"] = long_date
     env.filters["pgettext"] = translations.pgettext
     return env
+
+
+def _constant_gettext(func: Callable[[str], str]) -> Callable[..., str]:
+    """Jinja2's newstyle ``gettext``, each string without variables looked up and formatted once.
+
+    A layout asks for the same few strings on every page: Jinja2 makes each
+    a ``Markup`` and formats it with no variables (``%%`` becomes ``%``) every
+    time.  The result is the same; with variables, it goes as Jinja2's does.
+    """
+    @lru_cache(maxsize=1024)
+    def formatted(string: str, autoescape: bool) -> str:
+        return (Markup(func(string)) if autoescape else func(string)) % {}
+
+    @jinja2.pass_context
+    def gettext(__context: jinja2.runtime.Context, __string: str, **variables: Any) -> str:
+        autoescape = bool(__context.eval_ctx.autoescape)
+        if not variables and isinstance(__string, str):
+            return formatted(__string, autoescape)
+        rv = Markup(func(__string)) if autoescape else func(__string)
+        return rv % variables
+
+    return gettext
 
 
 def render_page(env: jinja2.Environment, template: str, context: dict[str, Any], root: Path | None = None) -> str:

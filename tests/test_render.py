@@ -70,3 +70,26 @@ def test_typography_is_looked_for_where_smarty_would_see_it(text: str) -> None:
     """Quotes, dashes, ellipses and « » outside attribute lists and tags: the test that skips Smarty."""
     shown = render._NOT_TEXT.sub("", text)
     assert render._typographic(text) == (re.search(r"['\"]|--|\.\.\.|<<|>>", shown) is not None)
+
+
+def test_layout_strings_render_as_jinja2s_own_gettext_does() -> None:
+    """Strings without variables are looked up once per language: the page must not show it."""
+    import gettext as gettext_module
+
+    import jinja2
+
+    class Catalog(gettext_module.NullTranslations):
+        def gettext(self, message: str) -> str:
+            return {"Share": "共有 <b>&</b>", "Sure": "100%% sûr"}.get(message, message)
+
+    source = ('{{ _("Share") }}|{{ _("Sure") }}|{{ gettext("Share") }}|{{ _("Share %(n)s", n="<i>") }}|'
+              '{% trans %}Share{% endtrans %}|{% autoescape false %}{{ _("Share") }}{% endautoescape %}|'
+              '{{ _("Sure") }}')
+    locale = site_locale("ja")
+    ours = render.make_jinja(locale, Catalog()).from_string(source)
+    plain = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    plain.install_gettext_translations(Catalog(), newstyle=True)  # type: ignore[attr-defined]
+    expected = plain.from_string(source).render()
+    assert "共有 <b>&</b>|100% sûr|" in expected
+    assert ours.render() == expected
+    assert ours.render() == expected  # the second page, from what the first looked up
