@@ -19,10 +19,12 @@ from .cache import digest, files_digest
 from .config import SiteConfig
 from .content import find_posts
 from .locales import SiteLocale
+from .model import pickled_as_fields
 from .paths import SITE_DOMAIN, catalog_locales, catalog_path
 from .theme import THEME_DIR
 
 
+@pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class PostFile:
     """One source post on disk."""

@@ -11,7 +11,9 @@ page, feed and sitemap entry reads it from there.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import operator
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 SOURCE = "source"
 TRANSLATED = "translated"
@@ -22,7 +24,27 @@ PUBLISHED = (SOURCE, TRANSLATED, PARTIAL)
 PREVIEW = "preview"
 """Status of pseudo-locale pages: built for review, never indexed or linked."""
 
+T = TypeVar("T")
 
+
+def pickled_as_fields(cls: type[T]) -> type[T]:
+    """Pickle a frozen dataclass with slots as its class and its field values.
+
+    Dataclasses' own way looks the fields up again for every object, and a
+    build's index pickles thousands (a quarter of its time to save and load).
+    """
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    values = operator.attrgetter(*names)
+    assert len(names) > 1 and all(f.init for f in fields(cls))  # type: ignore[arg-type]
+
+    def reduce(self: Any) -> tuple[type[T], tuple[Any, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = reduce  # type: ignore[method-assign]
+    return cls
+
+
+@pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class PostInfo:
     """What the site needs to know of a source post without reading its body."""
@@ -47,6 +69,7 @@ class PostInfo:
         return (self.date.replace(tzinfo=None), self.name)
 
 
+@pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Left:
     """One message a translator still has to do."""
@@ -58,6 +81,7 @@ class Left:
     """``untranslated`` or ``fuzzy``."""
 
 
+@pickled_as_fields
 @dataclass(frozen=True, slots=True)
 class Version:
     """One post in one language, as listings and page metadata see it."""
