@@ -19,7 +19,8 @@ forked from it read through connections of their own (a connection is never
 used across ``fork``).  The database runs in WAL mode with
 ``synchronous=NORMAL``: a power cut may lose the last entries (they are
 recomputed), never mix them up.  A database that cannot be opened or fails
-SQLite's quick check (garbage bytes, a torn file) is deleted and made again.
+SQLite's quick check (garbage bytes, a torn file) is deleted and made again; the check is
+skipped when the file's own header vouches for its length (:func:`_whole`).
 One that still cannot be used, that another writer holds past a timeout, or
 that breaks while in use is left out for the rest of the build, which keeps
 what it computes in memory instead (a broken one is deleted, for the next
@@ -49,6 +50,9 @@ FORMAT = "blogl10n-cache-4"
 """Changes whenever what the cache stores changes shape."""
 SCHEMA = 1
 """The database's ``user_version``: a database of another schema is emptied."""
+MMAP_SIZE = 1 << 30
+"""Bytes of the database each connection reads through a memory map: a page's article comes without a
+read() per database page (half the time of a read at 1000 posts); a database beyond it is read as usual."""
 BUSY_TIMEOUT = 10.0
 """Seconds a writer waits for another one (a ``status`` beside a ``build``) before going without."""
 _OLD_KINDS = ("source", "info", "article", "version", "state", "update")
@@ -62,6 +66,29 @@ _CHECKED: set[str] = set()
 def _busy(exc: sqlite3.Error) -> bool:
     """True when ``exc`` says another connection holds the database (in use, not damaged)."""
     return getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _whole(path: Path) -> bool:
+    """True when the database file surely holds all its pages, which spares SQLite's quick check
+    (it reads the whole file, 0.05 s at 5000 posts and ten times more from a cold disk).
+
+    No write-ahead log has pages to add to it, and its header, valid (its change counter is the
+    one its size was written with), counts as many pages as the file has: what a file cut short
+    (a full disk, an interrupted copy) fails.  Anything else gets the quick check.
+    """
+    with contextlib.suppress(OSError):
+        if os.path.getsize(f"{path}-wal") > 0:
+            return False
+    try:
+        with open(path, "rb") as file:
+            head, size = file.read(100), os.fstat(file.fileno()).st_size
+    except OSError:
+        return False
+    if len(head) < 100 or not head.startswith(b"SQLite format 3\0"):
+        return False
+    page_size = int.from_bytes(head[16:18], "big")
+    pages = int.from_bytes(head[28:32], "big")
+    return pages > 0 and head[24:28] == head[92:96] and pages * (65536 if page_size == 1 else page_size) == size
 
 
 def digest(*parts: bytes | str) -> str:
@@ -138,6 +165,8 @@ class BuildCache:
                                  isolation_level=None, check_same_thread=False)
         except sqlite3.Error:
             return None
+        with contextlib.suppress(sqlite3.Error):  # a speed-up: a read fails later, where it is handled
+            db.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
         return db
 
     def _open_owner(self) -> sqlite3.Connection | None:
@@ -152,9 +181,10 @@ class BuildCache:
         for attempt in range(2):
             db = None
             try:
+                check = not checked and not _whole(self.path)  # before connecting makes a write-ahead log
                 db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None,
                                      check_same_thread=False)
-                if self._prepare(db, check=not checked):
+                if self._prepare(db, check=check):
                     _CHECKED.add(str(self.path))
                     return db
                 damaged = True
@@ -177,6 +207,7 @@ class BuildCache:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA temp_store=MEMORY")
+        db.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
         if check and db.execute("PRAGMA quick_check(1)").fetchall() != [("ok",)]:
             return False
         if db.execute("PRAGMA user_version").fetchall() != [(SCHEMA,)]:

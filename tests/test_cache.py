@@ -260,3 +260,60 @@ def test_a_database_in_use_by_another_writer_is_waited_for_then_gone_without(tmp
     first.close()
     assert _entries(tmp_path, "article") == {"a"}  # in use, not damaged: not deleted
     assert os.path.isfile(_database(tmp_path))
+
+
+def test_the_quick_check_is_spared_only_for_a_file_whose_header_vouches_for_it(site: Path, tmp_path: Path,
+                                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from i18n import cache as cache_module
+
+    build(load_config(site), jobs=1)
+    database = _database(site)
+    checks: list[bool] = []
+    prepare = BuildCache._prepare
+
+    def spy(db: sqlite3.Connection, check: bool = True) -> bool:
+        checks.append(check)
+        return prepare(db, check)
+
+    monkeypatch.setattr(BuildCache, "_prepare", staticmethod(spy))
+    monkeypatch.setattr(cache_module, "_CHECKED", set())  # as in a new process
+    assert cache_module._whole(database)
+    BuildCache(site).get("state", "manifest")
+    assert checks == [False]
+
+    data = database.read_bytes()
+    cut, grown = tmp_path / "cut.sqlite", tmp_path / "grown.sqlite"
+    cut.write_bytes(data[:-4096])  # one page short, at a page boundary
+    grown.write_bytes(data + bytes(4096))
+    assert not cache_module._whole(cut) and not cache_module._whole(grown)
+    (tmp_path / "grown.sqlite-wal").write_bytes(b"x")
+    grown.write_bytes(data)
+    assert not cache_module._whole(grown)  # a write-ahead log may hold pages the file lacks
+
+    database.write_bytes(data[:-4096])
+    monkeypatch.setattr(cache_module, "_CHECKED", set())
+    assert build(load_config(site), jobs=1).pages
+    assert checks[1] is True
+    monkeypatch.undo()
+    assert snapshot(site / "_site") == _clean(site, tmp_path)
+
+
+def test_the_index_pickles_back_to_equal_objects(site: Path) -> None:
+    import pickle
+
+    from i18n.inputs import scan
+
+    build(load_config(site), jobs=1)
+    cache = BuildCache(site)
+    try:
+        index, inputs = cache.get("state", "index"), cache.get("state", "inputs")
+    finally:
+        cache.close()
+    import dataclasses
+
+    from i18n.model import Left
+
+    version = next(iter(index["version"].values()))
+    index["version"]["x"] = dataclasses.replace(version, left=(Left(3, "本文", "fuzzy"),))
+    assert index["info"] and pickle.loads(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)) == index
+    assert pickle.loads(pickle.dumps(inputs)) == inputs == scan(load_config(site), load_config(site).locales)
