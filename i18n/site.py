@@ -302,13 +302,10 @@ def _unique(config: SiteConfig, found: list[PostInfo], problems: Problems) -> di
 def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[str, PostInfo],
                problems: Problems) -> dict[str, Language]:
     from .catalogs import read_catalog
-    from .liquid_stage import jekyll_site
     from .pseudo import pseudo_catalog
     from .translate import refused_translations
     from .ui import Language
-    from .urls import Urls
 
-    urls = Urls(config)
     out = {}
     for locale in locales:
         catalog = None
@@ -324,7 +321,7 @@ def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[st
             except PipelineError as exc:
                 problems.add(exc.problem)
             problems.extend(refused_translations(catalog, locale, SITE_DOMAIN))  # layouts trust their strings
-        out[locale.code] = Language(config, locale, catalog, jekyll_site(config, urls, locale, infos.values()))
+        out[locale.code] = Language(config, locale, catalog, tuple(infos.values()))
     return out
 
 
@@ -370,6 +367,9 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
         if todo:
             tasks.append((file, tuple(todo)))
     _STATE["articles"] = ctx
+    if len(tasks) >= PARALLEL_FROM:
+        for language in ctx.languages.values():
+            _ = language.jekyll  # made once here, for the workers to inherit
     done = len(files) - len(tasks)
     with Workers(jobs) as workers:
         for results in workers.imap(_article_task, tasks):

@@ -18,6 +18,7 @@ from .cache import CACHE_DIR
 from .catalogs import translations_of, usable_translation
 from .config import SiteConfig
 from .locales import SiteLocale
+from .model import PostInfo
 from .paths import TAXONOMY_CONTEXT
 from .render import make_jinja
 
@@ -30,8 +31,20 @@ class Language:
     locale: SiteLocale
     catalog: Catalog | None
     """Its ``site.po`` (None when it has none)."""
-    jekyll: Any = field(default=None, repr=False)
-    """What Liquid's Jekyll tags know of the site in this language (post URLs)."""
+    posts: tuple[PostInfo, ...] = field(default=(), repr=False)
+    """The site's posts, whose URLs Liquid's Jekyll tags know (:attr:`jekyll`)."""
+
+    @cached_property
+    def jekyll(self) -> Any:
+        """What Liquid's Jekyll tags know of the site in this language (post URLs).
+
+        Made on first use: a build that renders no article (a layout edit) does
+        without it, and without Liquid.
+        """
+        from .liquid_stage import jekyll_site
+        from .urls import Urls
+
+        return jekyll_site(self.config, Urls(self.config), self.locale, self.posts)
 
     @cached_property
     def translations(self) -> Any:

@@ -317,3 +317,19 @@ def test_the_index_pickles_back_to_equal_objects(site: Path) -> None:
     index["version"]["x"] = dataclasses.replace(version, left=(Left(3, "本文", "fuzzy"),))
     assert index["info"] and pickle.loads(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)) == index
     assert pickle.loads(pickle.dumps(inputs)) == inputs == scan(load_config(site), load_config(site).locales)
+
+
+def test_a_layout_edit_renders_pages_without_liquid(many: Path, tmp_path: Path) -> None:
+    """No article is rendered again: Liquid, and what its Jekyll tags know of the site, are not made."""
+    import subprocess
+    import sys
+
+    build(load_config(many), jobs=2)
+    _edit_layout(many, 4)
+    script = ("import sys; from pathlib import Path; from i18n.config import load_config; from i18n.site import build; "
+              f"r = build(load_config(Path({str(many)!r})), jobs=2); print(r.rendered, 'liquid' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    rendered, liquid = result.stdout.split()
+    assert int(rendered) >= (EXTRA_POSTS + 1) * LOCALES and liquid == "False"
+    assert snapshot(many / "_site") == _clean(many, tmp_path)
