@@ -12,6 +12,7 @@ source-language version.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -41,6 +42,8 @@ class Urls:
 
     def __init__(self, config: SiteConfig):
         self.config = config
+        # A post's pages in every language link to the same few URLs, planned one after another.
+        self._quoted = lru_cache(maxsize=512)(self._quote)
 
     def post_path(self, post: Post | PostInfo, locale: SiteLocale) -> str:
         """Site-relative path of ``post`` in ``locale`` (ends with ``/``)."""
@@ -71,6 +74,9 @@ class Urls:
 
     def absolute(self, path: str) -> str:
         """Absolute URL of a site path (``baseurl`` included), percent-encoded."""
+        return self._quoted(path)
+
+    def _quote(self, path: str) -> str:
         return self.config.base_url + quote(self.config.baseurl + path, safe=URL_SAFE)
 
     @staticmethod
