@@ -158,7 +158,10 @@ def _link_tree(source: Path, dest: Path) -> None:
 
 
 def _holds(path: Path | str, data: bytes) -> bool:
+    """True when the file at ``path`` holds exactly ``data`` (one ``stat`` when its size differs)."""
     try:
+        if os.stat(path).st_size != len(data):
+            return False
         with open(path, "rb") as f:
             return f.read() == data
     except OSError:

@@ -24,6 +24,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -166,6 +167,7 @@ def pages_showing(model: Model, changes: Mapping[tuple[str, str], tuple[Version,
     return list(jobs.values())
 
 
+@lru_cache(maxsize=4096)  # every page of a post links to its terms
 def term_slug(term: str) -> str:
     """URL slug of a category or tag: from the source term, the same in every language."""
     return slugify_unicode(term, "-") or "term"

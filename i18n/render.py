@@ -124,6 +124,34 @@ def reading_minutes(html: str, locale: SiteLocale) -> int:
     return max(1, math.ceil(amount / locale.reading_rate))
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _Environment(jinja2.Environment):
+    """Jinja2's environment, with ``page.title`` on a plain dict looked up without an exception.
+
+    Jinja2 tries the attribute first, and a dict has none of that name:
+    raising and catching the ``AttributeError`` is most of the cost of the
+    hundred lookups of a page.  The result is Jinja2's: a dict's own
+    attributes (``items``, ``keys``...) still come first.
+    """
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        try:  # as Jinja2's own
+            return getattr(obj, attribute)
+        except AttributeError:
+            pass
+        try:
+            return obj[attribute]
+        except (TypeError, LookupError, AttributeError):
+            return self.undefined(obj=obj, name=attribute)
+
+
 def make_jinja(locale: SiteLocale, translations: gettext.NullTranslations,
                layouts_dir: Path | None = None, compiled_dir: Path | None = None) -> jinja2.Environment:
     """Jinja2 environment for one language: site layouts first, then the theme.
@@ -136,7 +164,7 @@ def make_jinja(locale: SiteLocale, translations: gettext.NullTranslations,
     if compiled_dir is not None:
         compiled_dir.mkdir(parents=True, exist_ok=True)
         bytecode = jinja2.FileSystemBytecodeCache(str(compiled_dir))
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader([*search, str(THEME_DIR / "templates")]),
         bytecode_cache=bytecode,
         auto_reload=False,  # one environment per build: its layouts do not change while it renders

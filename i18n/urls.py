@@ -19,6 +19,7 @@ from urllib.parse import quote
 from .config import SiteConfig
 from .content import Post
 from .locales import SiteLocale
+from .model import pickled_as_fields
 
 if TYPE_CHECKING:
     from .model import PostInfo
@@ -28,6 +29,7 @@ URL_SAFE = "/:#?=&%"
 """Characters of a site path kept as they are in absolute URLs (the rest is percent-encoded)."""
 
 
+@pickled_as_fields  # a worker sends back each page's sitemap entry with them
 @dataclass(frozen=True, slots=True)
 class Alternate:
     """One ``<link rel="alternate" hreflang>`` entry."""

@@ -7,6 +7,7 @@ import sys
 from types import SimpleNamespace
 from typing import cast
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -93,3 +94,25 @@ def test_layout_strings_render_as_jinja2s_own_gettext_does() -> None:
     assert "共有 <b>&</b>|100% sûr|" in expected
     assert ours.render() == expected
     assert ours.render() == expected  # the second page, from what the first looked up
+
+
+def test_layouts_look_up_dict_keys_and_attributes_as_jinja2_does() -> None:
+    import gettext as gettext_module
+
+    import jinja2
+
+    source = ("{{ page.title }}|{{ page.items is callable }}|{{ page['items'] }}|{{ alt.hreflang }}|"
+              "{{ page.nested.deep }}|{% for k in page.keys() %}{{ k }},{% endfor %}|{{ page.get('title') }}")
+    context = {"page": {"title": "題", "items": "mine", "nested": {"deep": 1}},
+               "alt": type("Alt", (), {"hreflang": "ko"})()}
+    ours = render.make_jinja(site_locale("ja"), gettext_module.NullTranslations())
+    plain = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+    expected = plain.from_string(source).render(**context)
+    assert expected.startswith("題|True|mine|ko|1|title,items,nested,|題")
+    assert ours.from_string(source).render(**context) == expected
+    for missing in ("{{ page.missing }}", "{{ page.nested.missing }}", "{{ alt.missing }}"):
+        with pytest.raises(jinja2.UndefinedError) as theirs:
+            plain.from_string(missing).render(**context)
+        with pytest.raises(jinja2.UndefinedError) as mine:
+            ours.from_string(missing).render(**context)
+        assert str(mine.value) == str(theirs.value)
