@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po, write_po
 from conftest import POST, ROOT, snapshot
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from i18n.cli import main
@@ -339,3 +339,49 @@ def test_any_catalog_builds_or_fails_located_and_never_adds_markup(
     found = _signatures(root)
     assert found.elements - allowed.elements - BENIGN == set()
     assert found.schemes <= allowed.schemes
+
+
+# -- Liquid reads only the span between the first and the last tag ---------------------------------
+
+LIQUID_PIECE = st.one_of(
+    st.sampled_from([" ", "  ", "\n", "\n\n", "\u3000", "\t", "{", "}", "}}", "%}", "{ {", "-", "本文", "text",
+                     "{{ page.title }}", "{{- page.title -}}", "{{- page.title }}", "{{ page.title -}}",
+                     "{% if page.title %}有{% endif %}", "{%- if page.title -%} 有 {%- endif -%}",
+                     "{% raw %}{{ x }}{% endraw %}", "{%- raw -%} {{ y }} {%- endraw -%}",
+                     "{% comment %}隠す{% endcomment %}", "{% assign v = 'a' %}{{ v }}",
+                     '{% include youtubePlayer.html id="abc" %}', "{{ missing.deep }}",
+                     "{%", "{{", "{%-", "{{-", "{% if %}", "{% endif %}", "{% unknown %}", "{{ page.title "]),
+    CJK, LATIN)
+
+
+def _liquid_outcome(render: object) -> tuple[str, str]:
+    from i18n.errors import PipelineError
+
+    try:
+        return "ok", render()  # type: ignore[operator]
+    except PipelineError as exc:
+        return "error", f"{exc.problem.location}: {exc.problem.message}"
+
+
+@SETTINGS
+@given(st.lists(LIQUID_PIECE, max_size=14).map("".join))
+@example("{{- page.title -}}、\n")  # Liquid trims the last newline too after a "-}}"
+@example("前\n\n{%- if page.title %} 有 {% endif -%}\n\n後 }} ")
+def test_liquid_renders_a_body_as_reading_all_of_it_would(body: str) -> None:
+    """Output, and any error with its line, are those of Liquid reading the whole body."""
+    from i18n import liquid_stage
+    from i18n.errors import Location
+
+    variables = {"page": {"title": "題名"}}
+    where = Location("content/_posts/p.md")
+    ours = _liquid_outcome(lambda: liquid_stage.render_liquid(LIQUID, body, variables, where, 3))
+
+    def whole() -> str:
+        span = liquid_stage._liquid_span
+        liquid_stage._liquid_span = lambda source: (0, len(source) if "{%" in source or "{{" in source else 0)
+        try:
+            return liquid_stage.render_liquid(LIQUID, body, variables, where, 3)
+        finally:
+            liquid_stage._liquid_span = span
+
+    assert ours == _liquid_outcome(whole)
