@@ -195,9 +195,13 @@ def po_syntax_error(text: str) -> Found | None:
 
 # -- the fast path ----------------------------------------------------------------------------
 
-_SIMPLE_STRING = r'"(?:[^"\\\n]|\\[\\"abfnrtv])*"[ \t]*'
-"""A string with only the escapes Babel's reader and msgfmt read alike (no octal, no hex)."""
-_ANY_STRING = r'"(?:[^"\\\n]|\\(?:[\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+))*"[ \t]*'
+_SIMPLE_STRING = r'"[^"\\\n]*(?:\\[\\"abfnrtv][^"\\\n]*)*"[ \t]*'
+"""A string with only the escapes Babel's reader and msgfmt read alike (no octal, no hex).
+
+Written as runs of plain characters between escapes: one repeat of a class per run, where an
+alternation per character costs the regular expression engine a step of its own (a third of a
+catalog's reading)."""
+_ANY_STRING = r'"[^"\\\n]*(?:\\(?:[\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+)[^"\\\n]*)*"[ \t]*'
 _OBSOLETE = r"[ \t]*\#~[ \t]*"
 _ENTRY = re.compile(rf"""
     (?P<comments>(?:[ \t]*(?:
@@ -217,7 +221,7 @@ _ENTRY = re.compile(rf"""
 """, re.VERBOSE)
 _TRAILER = re.compile(r"(?:[ \t]*(?:\#(?:[^~|\n][^\n]*)?)?\n)*[ \t]*(?:\#(?:[^~|\n][^\n]*)?)?")
 _REFERENCE = re.compile(r"^[ \t]*#:", re.MULTILINE)
-_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_QUOTED = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _FLAGS = re.compile(r"^[ \t]*#,(.*)$", re.MULTILINE)
 
 

@@ -273,3 +273,26 @@ def test_reference_lines_after_the_last_entry_are_left_to_babels_reader(tmp_path
     assert str(built.value) == str(refused.value)
     path.write_text('msgid "a"\nmsgstr "b"\n#: closed.md:3\n', "utf-8")  # one Babel's reader accepts
     assert read_translations(path, tmp_path).get("a").string == "b"
+
+
+_PO_STRING_TEXT = st.text(alphabet=['"', "\\", "\n", "n", "t", "x", "0", "7", "8", "a", "F", " ", "\t", "日"],
+                          max_size=12)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_PO_STRING_TEXT)
+def test_the_fast_string_patterns_accept_what_a_character_at_a_time_accepts(text: str) -> None:
+    """The fast grammar's strings, written as runs between escapes, are the strings of the plain definition."""
+    import re
+
+    from i18n import po_syntax
+
+    plain = {
+        po_syntax._SIMPLE_STRING: r'"(?:[^"\\\n]|\\[\\"abfnrtv])*"[ \t]*',
+        po_syntax._ANY_STRING: r'"(?:[^"\\\n]|\\(?:[\\"abfnrtv]|[0-7]{1,3}|x[0-9A-Fa-f]+))*"[ \t]*',
+        po_syntax._QUOTED.pattern: r'"(?:[^"\\\n]|\\.)*"',
+    }
+    for fast, reference in plain.items():
+        for candidate in (text, f'"{text}'):
+            ours, theirs = re.match(fast, candidate), re.match(reference, candidate)
+            assert (ours and ours.group()) == (theirs and theirs.group())
