@@ -42,6 +42,8 @@ from .theme import THEME_DIR
 from .workers import PARALLEL_FROM, Workers, parallel_map
 
 if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
     from .articles import ArticleContext
     from .pages import Model, PageJob
     from .preview import Session
@@ -150,7 +152,7 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
     cache.mark_used("state", "last-build")
     cache.mark_used("state", "inputs")
     cache.mark_used("state", "hashes")
-    cache.prune(("source", "info", "article", "version", "state"))
+    cache.prune(("source", "info", "article", "version", "state", "site"))
     return report
 
 
@@ -183,7 +185,7 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     problems = Problems()
     infos = _read_infos(config, inputs, cache, jobs, problems)
     problems.raise_if_errors()
-    languages = _languages(config, locales, infos, problems)
+    languages = _languages(config, locales, infos, problems, cache, inputs.config)
     problems.raise_if_errors()
     ctx = ArticleContext(config, inputs, cache, languages, infos)
     versions = _render_articles(ctx, [f for f in inputs.posts if f.name in infos], locales, jobs, problems, progress)
@@ -300,7 +302,7 @@ def _unique(config: SiteConfig, found: list[PostInfo], problems: Problems) -> di
 
 
 def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[str, PostInfo],
-               problems: Problems) -> dict[str, Language]:
+               problems: Problems, cache: BuildCache, salt: str) -> dict[str, Language]:
     from .catalogs import read_catalog
     from .pseudo import pseudo_catalog
     from .translate import refused_translations
@@ -317,12 +319,37 @@ def _languages(config: SiteConfig, locales: Iterable[SiteLocale], infos: dict[st
         else:
             path = catalog_path(config, locale, SITE_DOMAIN)
             try:
-                catalog = read_catalog(path, config.root, locale) if path.is_file() else None
+                catalog = _site_catalog(config, locale, path, cache, salt) if path.is_file() else None
             except PipelineError as exc:
                 problems.add(exc.problem)
             problems.extend(refused_translations(catalog, locale, SITE_DOMAIN))  # layouts trust their strings
         out[locale.code] = Language(config, locale, catalog, tuple(infos.values()))
     return out
+
+
+def _site_catalog(config: SiteConfig, locale: SiteLocale, path: Path, cache: BuildCache, salt: str) -> Catalog:
+    """A language's ``site.po`` as a build uses it, kept in the cache by its bytes.
+
+    Its references (every post that uses a category or tag) make it large, and
+    its plural entry takes it past the fast grammar: reading it costs more than
+    a post's catalog, at every build.  The build needs no references: they are
+    left out of what is kept, which is read back in a fraction of the time.
+    ``salt``: the configuration and code (:attr:`Inputs.config`).
+    """
+    from babel.messages.catalog import Catalog
+
+    from .catalogs import entries, read_catalog
+
+    data = path.read_bytes()
+    key = digest("site.po", salt, locale.code, data)  # the bytes read, not the scan's: no race
+    catalog = cache.get("site", key)
+    if isinstance(catalog, Catalog):
+        return catalog
+    catalog = read_catalog(path, config.root, locale, data=data)
+    for entry in [*entries(catalog), *catalog.obsolete.values()]:
+        entry.locations = []
+    cache.put("site", key, catalog)
+    return catalog
 
 
 # -- stage 2: articles ------------------------------------------------------------------------

@@ -333,3 +333,28 @@ def test_a_layout_edit_renders_pages_without_liquid(many: Path, tmp_path: Path) 
     rendered, liquid = result.stdout.split()
     assert int(rendered) >= (EXTRA_POSTS + 1) * LOCALES and liquid == "False"
     assert snapshot(many / "_site") == _clean(many, tmp_path)
+
+
+def test_site_po_is_read_again_only_when_its_bytes_change(site: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from i18n import catalogs
+
+    build(load_config(site), jobs=1)
+    reads: list[str] = []
+    read_catalog = catalogs.read_catalog
+
+    def counted(path: Path, *args: Any, **kwargs: Any) -> Any:
+        reads.append(path.name)
+        return read_catalog(path, *args, **kwargs)
+
+    monkeypatch.setattr(catalogs, "read_catalog", counted)
+    edit_msgstr(site / "locales" / "ko" / "LC_MESSAGES" / f"{POST}.po", "", lambda s: s + "。")
+    build(load_config(site), jobs=1)
+    assert "site.po" not in reads  # kept in the cache by its bytes
+    edit_msgstr(site / "locales" / "ko" / "LC_MESSAGES" / "site.po", "Feed", lambda _s: "새 피드")
+    build(load_config(site), jobs=1)
+    assert reads.count("site.po") == 1  # the Korean one, changed
+    page = (site / "_site" / "ko" / "2021/02/22/tesla-ai-jim-keller/index.html").read_text("utf-8")
+    assert ">새 피드</a>" in page
+    monkeypatch.undo()
+    assert snapshot(site / "_site") == _clean(site, tmp_path)
