@@ -154,7 +154,8 @@ def pages_showing(model: Model, changes: Mapping[tuple[str, str], tuple[Version,
         jobs[f"feed:{code}"] = _feed(model, model.locale_of(code))
     for code in sorted({code for _, code in listed}):
         locale = model.locale_of(code)
-        for job in [*_listing_pages(model, locale), *_taxonomy_pages(model, locale)]:
+        names = {name for name, c in listed if c == code}
+        for job in [*_listing_pages(model, locale, names), *_taxonomy_pages(model, locale, names)]:
             jobs[job.path] = job
         shown = {model.urls.href(model.versions[key].path) for key in listed if key[1] == code}
         for info in model.posts:
@@ -323,22 +324,26 @@ def _items(model: Model, locale: SiteLocale, posts: list[PostInfo]) -> list[dict
     return out
 
 
-def _listing_pages(model: Model, locale: SiteLocale) -> list[PageJob]:
-    """The paginated index of one language."""
-    return _paginate(model, locale, _items(model, locale, model.posts),
+def _listing_pages(model: Model, locale: SiteLocale, showing: set[str] | None = None) -> list[PageJob]:
+    """The paginated index of one language (``showing``: only its pages that list one of these posts)."""
+    return _paginate(model, locale, model.posts,
                      lambda loc, n: model.urls.index_path(loc, n), heading="",
                      x_default=lambda n: model.urls.absolute("/" if n == 1 else
-                                                             model.urls.index_path(model.config.source_locale, n)))
+                                                             model.urls.index_path(model.config.source_locale, n)),
+                     showing=showing)
 
 
-def _paginate(model: Model, locale: SiteLocale, items: list[dict[str, Any]], path_of: Any, heading: str,
-              x_default: Any, term: dict[str, str] | None = None) -> list[PageJob]:
+def _paginate(model: Model, locale: SiteLocale, posts: list[PostInfo], path_of: Any, heading: str,
+              x_default: Any, term: dict[str, str] | None = None, showing: set[str] | None = None) -> list[PageJob]:
+    """The pages listing ``posts``; ``showing``: only those that list one of the posts of these names."""
     lang = model.languages[locale.code]
     per = model.config.posts_per_page
-    pages = max(1, -(-len(items) // per))
+    pages = max(1, -(-len(posts) // per))
     preview = locale not in model.real_locales
+    numbers = range(1, pages + 1) if showing is None else \
+        sorted({i // per + 1 for i, info in enumerate(posts) if info.name in showing})
     jobs = []
-    for n in range(1, pages + 1):
+    for n in numbers:
         path = path_of(locale, n)
         url = model.urls.absolute(path)
         alternates = [] if preview else model.urls.alternates(
@@ -348,7 +353,7 @@ def _paginate(model: Model, locale: SiteLocale, items: list[dict[str, Any]], pat
             "page": _head(model, locale, title=heading or lang.site_title, url=url, alternates=alternates,
                           noindex=preview,
                           switcher=_switcher(model, locale, {loc: (path_of(loc, n), True) for loc in model.locales})),
-            "listing": {"posts": items[(n - 1) * per:n * per], "page": n, "pages": pages,
+            "listing": {"posts": _items(model, locale, posts[(n - 1) * per:n * per]), "page": n, "pages": pages,
                         "previous": model.urls.href(path_of(locale, n - 1)) if n > 1 else None,
                         "next": model.urls.href(path_of(locale, n + 1)) if n < pages else None, "term": term},
         }
@@ -362,7 +367,8 @@ def _term_path(locale: SiteLocale, taxonomy: str, term: str, page: int = 1) -> s
     return base if page == 1 else f"{base}page/{page}/"
 
 
-def _taxonomy_pages(model: Model, locale: SiteLocale) -> list[PageJob]:
+def _taxonomy_pages(model: Model, locale: SiteLocale, showing: set[str] | None = None) -> list[PageJob]:
+    """The pages of every category and tag of one language (``showing``: as :func:`_paginate`)."""
     lang = model.languages[locale.code]
     jobs = []
     for taxonomy in ("categories", "tags"):
@@ -371,13 +377,15 @@ def _taxonomy_pages(model: Model, locale: SiteLocale) -> list[PageJob]:
             for term in getattr(info, taxonomy):
                 terms.setdefault(term, []).append(info)
         for term in sorted(terms):
+            if showing is not None and not any(info.name in showing for info in terms[term]):
+                continue
             name = lang.term(taxonomy, term)
             jobs += _paginate(
-                model, locale, _items(model, locale, terms[term]),
+                model, locale, terms[term],
                 lambda loc, n, taxonomy=taxonomy, term=term: _term_path(loc, taxonomy, term, n), heading=name,
                 x_default=lambda n, taxonomy=taxonomy, term=term: model.urls.absolute(
                     _term_path(model.config.source_locale, taxonomy, term, n)),
-                term={"taxonomy": taxonomy, "name": name})
+                term={"taxonomy": taxonomy, "name": name}, showing=showing)
     return jobs
 
 

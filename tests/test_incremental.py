@@ -144,6 +144,24 @@ def test_a_translation_edit_renders_only_the_pages_that_show_it(tmp_path: Path) 
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean3")
 
 
+def test_a_title_edit_renders_again_the_listing_pages_that_list_it(tmp_path: Path) -> None:
+    """One post a page: the edited title is on one index page and one page of each of its terms only."""
+    site = tmp_path / "site"
+    _copy_inputs(ROOT, site)
+    for n in range(5):
+        _add_post(site, 200 + n)
+    _edit_config(site, 0)  # posts_per_page = 1
+    _build(site, 1)
+    po = site / "locales" / "ko" / "LC_MESSAGES" / f"{POST}.po"
+    edit_msgstr(po, "TeslaのAI技術について", lambda s: s + " 새 제목")
+    report = build(load_config(site), jobs=1)
+    listed = [p for p in (site / "_site" / "ko").rglob("index.html") if "새 제목" in p.read_text("utf-8")]
+    ko = site / "_site" / "ko"
+    assert len([p for p in listed if p.parent == ko or p.parent.parent == ko / "page"]) == 1  # one index page
+    assert report.rendered < len(list((site / "_site" / "ko").rglob("index.html")))
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean")
+
+
 def test_a_layout_edit_renders_only_the_pages_made_with_it(tmp_path: Path) -> None:
     """A page depends on its layout and the layouts that one uses, not on every layout."""
     site = _example_with_posts(tmp_path / "site", jobs=1)
