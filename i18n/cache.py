@@ -347,15 +347,12 @@ class BuildCache:
         db = self._writer() if kinds else None
         if db is not None:
             try:
-                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (kind TEXT, key TEXT, PRIMARY KEY (kind, key)) "
-                           "WITHOUT ROWID")
-                db.execute("DELETE FROM temp.used")
-                db.executemany("INSERT OR IGNORE INTO temp.used (kind, key) VALUES (?, ?)",
-                               [k for k in self._used if k[0] in kinds])
-                db.execute(f"DELETE FROM entries WHERE kind IN ({', '.join('?' * len(kinds))}) AND NOT EXISTS "
-                           "(SELECT 1 FROM temp.used AS u WHERE u.kind = entries.kind AND u.key = entries.key)",
-                           kinds)
-                db.execute("DELETE FROM temp.used")
+                # The keys are read and compared here: a build uses nearly all of them, and
+                # deleting the few others costs less than sending SQLite every key in use.
+                stored = db.execute(f"SELECT kind, key FROM entries WHERE kind IN ({', '.join('?' * len(kinds))})",
+                                    kinds).fetchall()
+                db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?",
+                               [k for k in stored if k not in self._used])
             except sqlite3.Error as exc:
                 self._give_up(exc)
         self.commit()
