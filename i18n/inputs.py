@@ -65,6 +65,14 @@ class Inputs:
         return digest(layouts, self.site_catalogs.get(code, ""), self.config)
 
     @property
+    def model_key(self) -> str:
+        """One hash of every input but the layouts: what the site's model (and every page's context) is made of."""
+        return digest(self.config, self.includes, self.posts_set, *(p.key for p in self.posts),
+                      *(f"{k}={v}" for k, v in sorted(self.catalogs.items())),
+                      *(f"{k}={v}" for k, v in sorted(self.site_catalogs.items())),
+                      *(f"{k}={v}" for k, v in sorted(self.extra.items())))
+
+    @property
     def key(self) -> str:
         """One hash of every input."""
         return digest(self.config, self.includes, self.layouts, self.posts_set,

@@ -510,7 +510,7 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     writer: SpareWriter | None = None
 
     def planned(jobs_: Iterable[PageJob], sitemap: list[dict[str, Any]] | None = None,
-                windowed: bool = True) -> Iterator[PageTask]:
+                windowed: bool = True, record: list[_Planned] | None = None) -> Iterator[PageTask]:
         """The jobs to render (keys unlike the manifest's), noting every key and sitemap entry."""
         nonlocal writer
         for job in jobs_:
@@ -522,6 +522,8 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
             new_manifest[rel] = key
             if sitemap is not None and job.sitemap:
                 sitemap.append(job.sitemap)
+            if record is not None:
+                record.append((rel, key, (job.locale, job.template), job.sitemap))
             if manifest.get(rel) != key or not os.path.isfile(os.path.join(out_dir, rel)):
                 if windowed:
                     window.acquire()
@@ -547,8 +549,16 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
                 return
             assert writer is not None
             yield writer, post
-        yield from planned(other_pages(model), others_sitemap)
+        if kept is None:
+            yield from planned(other_pages(model), others_sitemap, record=others)
+            return
+        for rel, key, _, sitemap in kept:  # as the last build planned them
+            new_manifest[rel] = key
+            if sitemap:
+                others_sitemap.append(sitemap)
 
+    others: list[_Planned] = []
+    kept = None if only is not None else _kept_others(cache.get("state", "others"), inputs, manifest, out_dir)
     post_salts = {loc.code: inputs.page_salt(loc.code, "post.html") for loc in model.locales}
     _STATE.update(languages=model.languages, cache=cache, model=model, urls=urls, salts=post_salts,
                   manifest=manifest, out_dir=out_dir)  # what workers plan post pages with
@@ -584,10 +594,36 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     if only is None:  # post pages' entries first, as they are planned first
         for item in planned(site_files(model, posts_sitemap + others_sitemap), windowed=False):
             done(_page_task(item))
+        if kept is None:
+            cache.put("state", "others", (inputs.model_key, {k: salts[k] for _, _, k, _ in others}, others))
+        else:
+            cache.mark_used("state", "others")
     for rel in written:
         tree.record(rel)
     report.written += len(written)
     return new_manifest
+
+
+_Planned = tuple[str, str, tuple[str, str], "dict[str, Any] | None"]
+"""A page but a post's, as a build planned it: output file, key, (locale code, layout), sitemap entry."""
+
+
+def _kept_others(last: object, inputs: Inputs, manifest: dict[str, str], out_dir: str) -> list[_Planned] | None:
+    """The pages but the posts' as the last build planned them, when planning them again would give the same.
+
+    That is when every input but the layouts is as it was (so the model and every
+    context are), the layouts each of these pages is made with are too (so their
+    keys are), and their files are in place.  A layout edit of the post pages then
+    plans no listing, feed or status page again.  None: plan them.
+    """
+    if not (isinstance(last, tuple) and len(last) == 3 and last[0] == inputs.model_key):
+        return None
+    _, salts, pages = last
+    if any(inputs.page_salt(code, template) != salt for (code, template), salt in salts.items()):
+        return None
+    if any(manifest.get(rel) != key or not os.path.isfile(os.path.join(out_dir, rel)) for rel, key, _, _ in pages):
+        return None
+    return list(pages)
 
 
 def _write_assets(config: SiteConfig, report: BuildReport, tree: StagedTree) -> dict[str, str]:

@@ -95,7 +95,7 @@ def test_a_parallel_build_keeps_every_article_in_one_database(many: Path, tmp_pa
     assert sorted(p.name for p in cache.iterdir()) == [DATABASE, "jinja"]  # closed: no -wal or -shm left
     # Rendered by workers, stored by the main process: each (post, language) once.
     assert len(_entries(many, "article")) == posts * LOCALES
-    assert _entries(many, "state") == {"index", "inputs", "last-build", "manifest"}
+    assert _entries(many, "state") == {"index", "inputs", "last-build", "manifest", "others"}
 
 
 def test_a_layout_edit_reads_every_article_from_the_database(many: Path, tmp_path: Path,

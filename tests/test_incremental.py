@@ -162,6 +162,37 @@ def test_a_title_edit_renders_again_the_listing_pages_that_list_it(tmp_path: Pat
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean")
 
 
+def test_a_post_layout_edit_plans_no_other_page_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Listings, feeds and the status page are kept as the last build planned them, until their inputs change."""
+    from i18n import pages
+
+    site = _example_with_posts(tmp_path / "site", jobs=1)
+    calls: list[int] = []
+    other_pages = pages.other_pages
+
+    def counted(model: object) -> object:
+        calls.append(1)
+        return other_pages(model)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "other_pages", counted)
+    _edit_layout(site, 1)
+    build(load_config(site), jobs=1)
+    assert calls == []  # (the clean builds below count too)
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean1")
+    (site / "_site" / "ko" / "index.html").unlink()  # a page not in place: planned again, and made
+    _edit_layout(site, 2)
+    calls.clear()
+    build(load_config(site), jobs=1)
+    assert calls == [1]
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean2")
+    edit_msgstr(site / "locales" / "ko" / "LC_MESSAGES" / "site.po", "Related posts", lambda _s: "관련")
+    _edit_layout(site, 3)  # with another input: planned again
+    calls.clear()
+    build(load_config(site), jobs=1)
+    assert calls == [1]
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean3")
+
+
 def test_a_layout_edit_renders_only_the_pages_made_with_it(tmp_path: Path) -> None:
     """A page depends on its layout and the layouts that one uses, not on every layout."""
     site = _example_with_posts(tmp_path / "site", jobs=1)
