@@ -228,7 +228,6 @@ class _Comments:
 
 _PREVIOUS = re.compile(r"^#~?\| (?:(msgctxt|msgid_plural|msgid) )?(.*)$")
 _CONFLICT_COMMENT = re.compile(r"^[ \t]*#-", re.MULTILINE)
-_REFERENCE_LINE = re.compile(r"^[ \t]*#:", re.MULTILINE)
 """A line Babel's reader refuses ("cannot parse po file with conflicts")."""
 _QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _MSGID_LINE = re.compile(r"^(?:#~\s*)?msgid ")
@@ -308,8 +307,8 @@ def _fast_catalog(text: str, locale: SiteLocale | None) -> PoCatalog | None:
     """The catalog :func:`read_catalog` reads through Babel, for a file within the fast grammar; else None.
 
     None also where Babel's reader does something of its own: a ``#-``
-    comment (it refuses the file), ``#:`` lines it cannot split or that follow
-    the last entry, an empty
+    comment (it refuses the file), ``#:`` lines it cannot split (those after
+    the last entry :func:`scan_units` leaves to it), an empty
     ``msgctxt`` (it keys such an entry as one without), an entry with an
     empty msgid besides the header, a file without entries.
     """
@@ -319,12 +318,10 @@ def _fast_catalog(text: str, locale: SiteLocale | None) -> PoCatalog | None:
     cat = PoCatalog(locale=locale.catalog_dir if locale else None, charset="utf-8")
     messages = cat._messages  # entries are unique (the grammar refuses duplicates): no merging to do
     header: _Comments | None = None
-    references = 0
     for unit in units:
         if unit.context == "" or (not unit.id and (unit.obsolete or unit.context is not None)):
             return None
         comments = _entry_comments(unit.comments.split("\n"))
-        references += len(comments.references)
         locations: list[tuple[str, int]] = []  # Babel's type says int; its reader gives None for no number
         for line in comments.references:
             try:
@@ -348,8 +345,6 @@ def _fast_catalog(text: str, locale: SiteLocale | None) -> PoCatalog | None:
                       lineno=unit.lineno, context=unit.context)
         _set_comments(entry, comments)
         (cat.obsolete if unit.obsolete else messages)[_obsolete_key(unit.id, unit.context)] = entry
-    if references != len(_REFERENCE_LINE.findall(text)):
-        return None  # "#:" lines after the last entry: Babel's reader reads (and may refuse) them too
     if header is not None:
         _remember_header(cat, header)
     return cat
