@@ -75,11 +75,7 @@ class Inputs:
     @property
     def key(self) -> str:
         """One hash of every input."""
-        return digest(self.config, self.includes, self.layouts, self.posts_set,
-                      *(p.key for p in self.posts),
-                      *(f"{k}={v}" for k, v in sorted(self.catalogs.items())),
-                      *(f"{k}={v}" for k, v in sorted(self.site_catalogs.items())),
-                      *(f"{k}={v}" for k, v in sorted(self.extra.items())))
+        return digest(self.model_key, self.layouts)
 
 
 _LAYOUT_CLOSURES: dict[tuple[str, str], str] = {}
