@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .articles import ArticleContext, render_article
-from .cache import BuildCache, digest
+from .cache import BuildCache
 from .config import SiteConfig
 from .content import find_posts
 from .files import StagedTree
@@ -72,11 +72,11 @@ class Session:
         Until then the cache on disk holds an older state, which is safe: a build
         from it renders again the pages those rebuilds wrote, and finds their bytes unchanged.
         """
+        from .site import save_state
+
         if not self.unsaved or self.inputs is None:
             return
-        self.cache.put("state", "manifest", self.manifest)
-        self.cache.put("state", "last-build", (digest("build", self.inputs.key), len(self.manifest)))
-        self.cache.put("state", "inputs", self.inputs)
+        save_state(self.cache, self.inputs, self.manifest)
         self.unsaved = False
 
 

@@ -113,9 +113,8 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
     if hashes.changed:
         cache.put("state", "hashes", hashes.stamped)
     manifest: dict[str, str] = cache.get("state", "manifest") or {}
-    state_key = digest("build", inputs.key)
     last = cache.get("state", "last-build")
-    if isinstance(last, tuple) and last[0] == state_key and _intact(config.output_dir, manifest) \
+    if isinstance(last, tuple) and last[0] == _state_key(inputs) and _intact(config.output_dir, manifest) \
             and (session is None or session.model is not None):
         return BuildReport(pages=last[1], languages=len(config.locales), noop=True)
 
@@ -133,14 +132,12 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
         # a manifest, the output folder is walked and anything this build does not make goes.
         report.removed = tree.publish(new_manifest, previous=manifest or None)
     report.pages = len(new_manifest)
-    cache.put("state", "manifest", new_manifest)
+    save_state(cache, inputs, new_manifest)
     _save_index(cache, inputs, {i.name: i for i in model.posts}, versions)
     if session is not None:
         session.config, session.model, session.inputs = (None if pseudo else config), model, inputs
         session.manifest, session.stamps, session.catalog_files = dict(new_manifest), before, {}
         session.succeeded()  # every input was looked at
-    cache.put("state", "last-build", (state_key, report.pages))
-    cache.put("state", "inputs", inputs)
     for key in {v.article_key for v in versions.values()}:
         cache.mark_used("article", key)
         cache.mark_used("version", key)
@@ -195,6 +192,17 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     problems.raise_if_errors()
     return Model(config, Urls(config), sorted(infos.values(), key=lambda i: i.sort_key, reverse=True),
                  versions, languages, locales)
+
+
+def _state_key(inputs: Inputs) -> str:
+    return digest("build", inputs.key)
+
+
+def save_state(cache: BuildCache, inputs: Inputs, manifest: dict[str, str]) -> None:
+    """What the next build starts from: the manifest of the output, and the inputs it was built from."""
+    cache.put("state", "manifest", manifest)
+    cache.put("state", "last-build", (_state_key(inputs), len(manifest)))  # equal: nothing to do
+    cache.put("state", "inputs", inputs)
 
 
 def _quick(config: SiteConfig, session: Session) -> BuildReport | None:
@@ -453,11 +461,16 @@ def _page_task(item: PageTask) -> PageResult:
         job = post_page(_STATE["model"], name, code)
         rel = _STATE["urls"].output_rel(job.path)
         key = job.key(_STATE["salts"][code])
-        if _STATE["manifest"].get(rel) == key and os.path.isfile(os.path.join(_STATE["out_dir"], rel)):
+        if _current(_STATE["manifest"], _STATE["out_dir"], rel, key):
             return rel, key, job.sitemap, None
         return rel, key, job.sitemap, _written(writer, rel, job)
     writer, rel, job = item
     return rel, None, None, _written(writer, rel, job)
+
+
+def _current(manifest: dict[str, str], out_dir: str, rel: str, key: str) -> bool:
+    """Whether the output file ``rel`` is in place, made by the last build from a page of that key."""
+    return manifest.get(rel) == key and os.path.isfile(os.path.join(out_dir, rel))
 
 
 def _written(writer: SpareWriter, rel: str, job: PageJob) -> bool | Problem:
@@ -524,7 +537,7 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
                 sitemap.append(job.sitemap)
             if record is not None:
                 record.append((rel, key, (job.locale, job.template), job.sitemap))
-            if manifest.get(rel) != key or not os.path.isfile(os.path.join(out_dir, rel)):
+            if not _current(manifest, out_dir, rel, key):
                 if windowed:
                     window.acquire()
                     if stop.is_set():
@@ -621,7 +634,7 @@ def _kept_others(last: object, inputs: Inputs, manifest: dict[str, str], out_dir
     _, salts, pages = last
     if any(inputs.page_salt(code, template) != salt for (code, template), salt in salts.items()):
         return None
-    if any(manifest.get(rel) != key or not os.path.isfile(os.path.join(out_dir, rel)) for rel, key, _, _ in pages):
+    if not all(_current(manifest, out_dir, rel, key) for rel, key, _, _ in pages):
         return None
     return list(pages)
 
