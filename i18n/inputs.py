@@ -53,6 +53,8 @@ class Inputs:
     extra: dict[str, str] = field(default_factory=dict)
     templates: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Layout name -> (the file the layouts' loader finds for it, hash of its bytes)."""
+    closures: dict[str, str] = field(default_factory=dict, compare=False)
+    """Layout name -> what :meth:`page_salt` found it uses, as found so far (saved with the inputs)."""
 
     def page_salt(self, code: str, template: str = "") -> str:
         """What every page of language ``code`` made with ``template`` depends on, beside its context.
@@ -61,8 +63,19 @@ class Inputs:
         ``template`` is not given, or one of them names another by an expression),
         the language's ``site.po`` and the configuration.
         """
-        layouts = self.layouts if not template else _layouts_of(self.templates, template) or self.layouts
+        if template and template not in self.closures:
+            self.closures[template] = _layouts_of(self.templates, template)
+        layouts = (self.closures[template] or self.layouts) if template else self.layouts
         return digest(layouts, self.site_catalogs.get(code, ""), self.config)
+
+    def adopt_closures(self, last: object) -> None:
+        """Take the layouts' uses the last build found, when its layouts and code were these.
+
+        Finding them parses every layout a page uses: the largest cost of a
+        rebuild that renders a handful of pages.
+        """
+        if isinstance(last, Inputs) and last.templates == self.templates and last.config == self.config:
+            self.closures.update(last.closures)
 
     @property
     def model_key(self) -> str:

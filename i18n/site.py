@@ -119,6 +119,7 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
         return BuildReport(pages=last[1], languages=len(config.locales), noop=True)
 
     last_inputs, last_index = cache.get("state", "inputs"), cache.get("state", "index")
+    inputs.adopt_closures(last_inputs)
     model = load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress,
                        index=last_index)
     versions = model.versions

@@ -206,3 +206,39 @@ def test_a_layout_edit_renders_only_the_pages_made_with_it(tmp_path: Path) -> No
     report = build(load_config(site), jobs=1)  # every page extends base.html
     assert report.rendered > post_pages
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean2")
+def test_a_new_process_parses_no_layout_while_the_layouts_are_as_they_were(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which layouts each layout uses is kept with the inputs, and found again once one changes."""
+    from i18n import inputs
+
+    site = _example_with_posts(tmp_path / "site", jobs=1)
+    parsed: list[str] = []
+    layouts_of = inputs._layouts_of
+
+    def counted(templates: dict[str, tuple[str, str]], name: str) -> str:
+        parsed.append(name)
+        return layouts_of(templates, name)
+
+    def rebuild() -> int:
+        monkeypatch.setattr(inputs, "_LAYOUT_CLOSURES", {})  # what a new process knows
+        parsed.clear()
+        return build(load_config(site), jobs=1).rendered
+
+    monkeypatch.setattr(inputs, "_layouts_of", counted)
+    edit_msgstr(site / "locales" / "ko" / "LC_MESSAGES" / f"{POST}.po", "Q（Lex）：はい、GPT-3以降",
+                lambda s: s + " (수정)")
+    assert rebuild() == 2 and parsed == []
+    theme = ROOT / "i18n" / "theme" / "templates" / "post.html"
+    (site / "layouts").mkdir(exist_ok=True)
+    (site / "layouts" / "post.html").write_text(theme.read_text("utf-8").replace(
+        '<div class="post-content">', '{% include "note.html" %}<div class="post-content">'), "utf-8")
+    (site / "layouts" / "note.html").write_text("<p>note 1</p>", "utf-8")
+    rebuild()
+    assert "post.html" in parsed
+    (site / "layouts" / "note.html").write_text("<p>note 2</p>", "utf-8")
+    post_pages = list((site / "_site").glob("*/20*/*/*/*/index.html"))
+    assert rebuild() == len(post_pages)
+    assert all("<p>note 2</p>" in page.read_text("utf-8") for page in post_pages)
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean")
+
+
