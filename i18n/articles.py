@@ -10,15 +10,17 @@ Two steps, each a pure function of hashed inputs, so each result is cached
    (:func:`i18n.translate.localize`, the publish decision), runs Liquid, then
    Markdown, and gives a :class:`~i18n.model.Version` plus the article HTML
    (key: the source, that catalog, that language's ``site.po``, includes,
-   the set of posts and the configuration).  Workers render; the process
-   that owns the cache stores the results (:func:`keep_article`).
+   the URLs of the posts and the configuration).  Workers render; the
+   process that owns the cache stores the results (:func:`keep_article`).
+   What Liquid made of it is kept too, by what Liquid read (:func:`_run_liquid`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from babel.messages.catalog import Catalog
 
@@ -27,6 +29,7 @@ from .catalogs import Translations, read_translations
 from .config import SiteConfig
 from .content import Post, read_post
 from .inputs import Inputs, PostFile
+from .liquid_span import liquid_span
 from .locales import SiteLocale
 from .model import FALLBACK, PREVIEW, Left, PostInfo, Version
 from .project import Source, catalog_path
@@ -80,6 +83,8 @@ class ArticleContext:
     languages: dict[str, Language]
     """Locale code -> its interface (the pseudo-locale included when built)."""
     infos: dict[str, PostInfo]
+    links: str = ""
+    """:func:`links_key` of :attr:`infos`, when the caller knows it (else found on first need)."""
     _by_key: dict[str, tuple[PostFile, SiteLocale]] = field(default_factory=dict, init=False, repr=False)
 
     def article_of(self, key: str) -> tuple[PostFile, SiteLocale] | None:
@@ -94,7 +99,20 @@ class ArticleContext:
         """Cache key of ``file``'s article in ``locale``."""
         return digest("article", file.key, locale.code, self.inputs.catalogs.get((file.name, locale.code), ""),
                       self.inputs.site_catalogs.get(locale.code, ""), self.inputs.includes,
-                      self.inputs.posts_set, self.inputs.config)
+                      self.links or self._find_links(), self.inputs.config)
+
+    def _find_links(self) -> str:
+        self.links = links_key(self.infos.values())
+        return self.links
+
+
+def links_key(infos: Iterable[PostInfo]) -> str:
+    """Hash of what the URL of every post is made of, which ``{% post_url %}`` and ``{% link %}`` give.
+
+    Its name and file, and the date and slug its front matter may set: a post
+    moved to another day moves the links of other posts to it.
+    """
+    return digest(*sorted(f"{i.name}\n{i.path}\n{i.date.isoformat()}\n{i.slug}" for i in infos))
 
 
 def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale, source: Source | None = None) -> Version:
@@ -109,20 +127,36 @@ def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale, sour
     if isinstance(cached, Version) and ctx.cache.has("article", key):
         ctx.cache.mark_used("article", key)
         return cached
-    version, html = make_article(ctx, file, locale, source)
-    keep_article(ctx.cache, version, html)
-    return version
+    article = make_article(ctx, file, locale, source)
+    keep_article(ctx.cache, article)
+    return article.version
 
 
-def keep_article(cache: BuildCache, version: Version, html: str) -> None:
+class Article(NamedTuple):
+    """What :func:`make_article` makes of a post in one language."""
+
+    version: Version
+    html: str
+    liquid: str | None
+    """What Liquid made of it, to keep under :attr:`Version.liquid_key`; None: nothing new."""
+
+
+def keep_article(cache: BuildCache, article: Article) -> None:
     """Store an article :func:`make_article` rendered (its version is saved with the build's index)."""
-    cache.put("article", version.article_key, html)
+    version = article.version
+    cache.put("article", version.article_key, article.html)
     cache.put("version", version.article_key, version, disk=False)
+    if article.liquid is not None:
+        cache.put("liquid", version.liquid_key, article.liquid)
 
 
-def make_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale,
-                 source: Source | None = None) -> tuple[Version, str]:
-    """``file`` in ``locale``, rendered (not cached): its :class:`Version` and its article HTML."""
+def make_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale, source: Source | None = None) -> Article:
+    """``file`` in ``locale``, rendered (not cached): its :class:`Version`, its article HTML and Liquid's part.
+
+    Liquid's output is taken from the cache when its part of the article, and
+    what that sees of the post and the site, are as they were: a translation
+    edited outside it renders without loading Liquid.
+    """
     key = ctx.key(file, locale)
     config = ctx.config
     source = source or read_source(file, config.root, ctx.cache)
@@ -131,7 +165,11 @@ def make_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale,
     lp = localize(source.post, source.front, source.body, locale, catalog, config.publish_threshold, is_source)
     lang = ctx.languages[locale.code]
     path = Urls(config).post_path(source.post, locale)
-    html, excerpt = _to_html(lang, source.post, lp.body, path, lp.title, lp.description, config)
+    text, liquid_key, liquid = _run_liquid(ctx, file, source.post, lang, lp.body, path, lp.title, lp.description)
+    html = markdown_to_html(text, config.source_locale.hreflang)
+    post = source.post
+    separator = post.meta.get("excerpt_separator", config.extra.get("excerpt_separator", EXCERPT_SEPARATOR))
+    excerpt = excerpt_html(text, html, str(separator), config.source_locale.hreflang)
     status = PREVIEW if locale.code == PSEUDO_CODE else lp.status
     content_locale = config.source_locale if status == FALLBACK else locale
     version = Version(
@@ -144,8 +182,9 @@ def make_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale,
         translated=lp.translated, total=lp.total, fuzzy=_fuzzy_count(catalog, lp.missing),
         translated_chars=lp.translated_chars, total_chars=lp.total_chars, article_key=key,
         left=tuple(Left(m.location.line, m.msgid, _state(catalog, m.msgid)) for m in lp.missing),
+        liquid_key=liquid_key,
     )
-    return version, html
+    return Article(version, html, liquid)
 
 
 def _catalog(config: SiteConfig, source: Source, locale: SiteLocale, is_source: bool) -> Translations | None:
@@ -160,17 +199,26 @@ def _catalog(config: SiteConfig, source: Source, locale: SiteLocale, is_source: 
     return read_translations(path, config.root, locale) if path.is_file() else None
 
 
-def _to_html(lang: Language, post: Post, body: str, path: str, title: str, description: str,
-             config: SiteConfig) -> tuple[str, str]:
-    """Liquid, then Markdown: the article HTML and its listing excerpt."""
-    from .liquid_stage import page_variables, render_liquid, site_variables
+def _run_liquid(ctx: ArticleContext, file: PostFile, post: Post, lang: Language, body: str, path: str,
+                title: str, description: str) -> tuple[str, str, str | None]:
+    """The localized body after Liquid, the key of Liquid's output ('' for none), that output if made now."""
+    begin, end = liquid_span(body)
+    if begin == end:
+        return body, "", None
+    config, inputs, code = ctx.config, ctx.inputs, lang.locale.code
+    # Liquid sees that text, the post's front matter (its file), its URL, title and description in this
+    # language, the site's configuration and UI strings, the includes, and the URLs of the posts.
+    key = digest("liquid", body[begin:end], file.key, code, path, title, description,
+                 inputs.site_catalogs.get(code, ""), inputs.includes, ctx.links or ctx._find_links(), inputs.config)
+    out = ctx.cache.get("liquid", key)
+    made = None
+    if not isinstance(out, str):
+        from .liquid_stage import page_variables, render_span, site_variables
 
-    variables = {"page": page_variables(post, config, lang.locale, path, title, description),
-                 "site": site_variables(config, lang.site_title, lang.locale)}
-    text = render_liquid(lang.liquid, body, variables, post.location, post.body_line, post.body)
-    html = markdown_to_html(text, config.source_locale.hreflang)
-    separator = post.meta.get("excerpt_separator", config.extra.get("excerpt_separator", EXCERPT_SEPARATOR))
-    return html, excerpt_html(text, html, str(separator), config.source_locale.hreflang)
+        variables = {"page": page_variables(post, config, lang.locale, path, title, description),
+                     "site": site_variables(config, lang.site_title, lang.locale)}
+        out = made = render_span(lang.liquid, body, begin, end, variables, post.location, post.body_line, post.body)
+    return body[:begin] + out + body[end:], key, made
 
 
 def _shown_lang(missing: Any, kinds: tuple[str, ...], locale: SiteLocale, config: SiteConfig) -> str:

@@ -45,6 +45,7 @@ from liquid.token import TOKEN_EOF, TOKEN_EXPRESSION, TOKEN_TAG
 from .config import SiteConfig
 from .content import Post
 from .errors import Location, PipelineError
+from .liquid_span import liquid_span
 from .locales import SiteLocale
 from .model import PostInfo
 from .urls import Urls
@@ -376,11 +377,18 @@ def render_liquid(env: Environment, source: str, variables: dict[str, Any],
     translation (whose joined paragraphs shift lines): errors are located
     at the failing tag in ``original``.
     """
-    begin, end = _liquid_span(source)
+    begin, end = liquid_span(source)
     if begin == end:
         return source
+    return source[:begin] + render_span(env, source, begin, end, variables, location, first_line, original) \
+        + source[end:]
+
+
+def render_span(env: Environment, source: str, begin: int, end: int, variables: dict[str, Any],
+                location: Location, first_line: int, original: str | None = None) -> str:
+    """What Liquid makes of ``source[begin:end]``, its :func:`liquid_span` (as :func:`render_liquid`)."""
     try:
-        return source[:begin] + env.from_string(source[begin:end]).render(**variables) + source[end:]
+        return env.from_string(source[begin:end]).render(**variables)
     except LiquidError as outer:
         exc = outer
         # python-liquid wraps errors raised by tags; report the innermost one.
@@ -392,28 +400,6 @@ def render_liquid(env: Environment, source: str, variables: dict[str, Any],
             line += _line_offset(source, begin + token.start_index, original)
         message = str(exc.args[0]) if exc.args else type(exc).__name__
         raise PipelineError(Location(location.path, line), f"Liquid: {message}") from None
-
-
-
-def _liquid_span(source: str) -> tuple[int, int]:
-    """The part of ``source`` Liquid has to read: from its first tag to its last (equal ends: none).
-
-    Text before the first ``{%``/``{{`` and after the last ``%}``/``}}`` is
-    literal, output as it is, but for the whitespace a ``{%-`` or ``-%}``
-    trims: the span takes in the whitespace next to it.  An article has a
-    tag or two in pages of prose, which Liquid's lexer would scan character by
-    character (half of Liquid's time in a build).  An opening after the last
-    closing (an unclosed tag, literal to Liquid but for its ``-``), or a last
-    tag ending in ``-%}``, extends it to the end.
-    """
-    opens = [i for i in (source.find("{%"), source.find("{{")) if i >= 0]
-    if not opens:
-        return 0, 0
-    begin = len(source[:min(opens)].rstrip())
-    close = max(source.rfind("%}"), source.rfind("}}"))
-    if close < min(opens) or max(source.rfind("{%"), source.rfind("{{")) > close or source[close - 1] == "-":
-        return begin, len(source)  # after a "-%}", Liquid also trims a last line's newline
-    return begin, len(source) - len(source[close + 2:].lstrip())
 
 
 def _line_offset(source: str, index: int, original: str | None) -> int:

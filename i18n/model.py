@@ -113,6 +113,8 @@ class Version:
     """Cache key of the rendered article HTML."""
     left: tuple[Left, ...] = field(default=(), repr=False)
     """Messages not yet (or no longer) translated."""
+    liquid_key: str = ""
+    """Cache key of what Liquid made of the article ('' when it has no Liquid)."""
 
     @property
     def published(self) -> bool:

@@ -101,6 +101,8 @@ class Model:
     languages: dict[str, Language]
     locales: tuple[SiteLocale, ...]
     """Languages built: the site's, plus the pseudo-locale in a preview build."""
+    links: str = ""
+    """:func:`i18n.articles.links_key` of :attr:`posts`, as the article stage found it."""
 
     _names: dict[str, PostInfo] = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -119,7 +121,7 @@ class Model:
         return next(loc for loc in self.locales if loc.code == code)
 
 
-OWN_PAGE_ONLY = ("article_key", "minutes", "translated", "fuzzy", "translated_chars", "left")
+OWN_PAGE_ONLY = ("article_key", "liquid_key", "minutes", "translated", "fuzzy", "translated_chars", "left")
 """Fields of a :class:`Version` that only its own page, the feed and the status page show."""
 LISTED = ("title", "description", "keywords", "excerpt_html", "title_lang", "description_lang")
 """Fields that listings of its language show too: index and taxonomy pages, related posts."""

@@ -123,7 +123,8 @@ def quick_rebuild(config: SiteConfig, session: Session) -> tuple[int, int] | Non
     # A new Inputs: the session's stays what the last build saw until this one succeeds.
     inputs = dataclasses.replace(inputs, catalogs={**inputs.catalogs, **{
         catalogs[path]: file_key(Path(path)) for path in changed}})
-    ctx = ArticleContext(config, inputs, session.cache, model.languages, {i.name: i for i in model.posts})
+    ctx = ArticleContext(config, inputs, session.cache, model.languages, {i.name: i for i in model.posts},
+                         links=model.links)
     changes: dict[tuple[str, str], tuple[Version, Version]] = {}
     for path in sorted(changed):
         name, code = catalogs[path]

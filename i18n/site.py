@@ -44,7 +44,7 @@ from .workers import PARALLEL_FROM, Workers, parallel_map
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
-    from .articles import ArticleContext
+    from .articles import Article, ArticleContext
     from .pages import Model, PageJob
     from .preview import Session
     from .ui import Language
@@ -139,9 +139,11 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
         session.config, session.model, session.inputs = (None if pseudo else config), model, inputs
         session.manifest, session.stamps, session.catalog_files = dict(new_manifest), before, {}
         session.succeeded()  # every input was looked at
-    for key in {v.article_key for v in versions.values()}:
-        cache.mark_used("article", key)
-        cache.mark_used("version", key)
+    for version in versions.values():
+        cache.mark_used("article", version.article_key)
+        cache.mark_used("version", version.article_key)
+        if version.liquid_key:
+            cache.mark_used("liquid", version.liquid_key)
     for file in inputs.posts:
         cache.mark_used("source", file.key)
         cache.mark_used("info", file.key)
@@ -150,7 +152,7 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
     cache.mark_used("state", "last-build")
     cache.mark_used("state", "inputs")
     cache.mark_used("state", "hashes")
-    cache.prune(("source", "info", "article", "version", "state", "site"))
+    cache.prune(("source", "info", "article", "version", "liquid", "state", "site"))
     return report
 
 
@@ -192,7 +194,7 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     cache.commit()  # the articles, for the workers of the page stage to read
     problems.raise_if_errors()
     return Model(config, Urls(config), sorted(infos.values(), key=lambda i: i.sort_key, reverse=True),
-                 versions, languages, locales)
+                 versions, languages, locales, links=ctx.links)
 
 
 def _state_key(inputs: Inputs) -> str:
@@ -363,14 +365,14 @@ def _site_catalog(config: SiteConfig, locale: SiteLocale, path: Path, cache: Bui
 
 # -- stage 2: articles ------------------------------------------------------------------------
 
-def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[tuple[Version, str] | Problem]:
+def _article_task(task: tuple[PostFile, tuple[SiteLocale, ...]]) -> list[Article | Problem]:
     """Render one post's articles (in a worker): the parent stores them, since only it writes the cache."""
     from .articles import make_article, read_source
     from .translate import UnsafeTranslationError
 
     ctx: ArticleContext = _STATE["articles"]
     file, locales = task
-    out: list[tuple[Version, str] | Problem] = []
+    out: list[Article | Problem] = []
     try:
         source = read_source(file, ctx.config.root, ctx.cache)  # once for all its languages
     except PipelineError as exc:
@@ -414,9 +416,8 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
                     if result not in problems.items:  # a source error fails every language alike
                         problems.add(result)
                 else:
-                    version, html = result
-                    keep_article(ctx.cache, version, html)  # only this process writes the cache
-                    versions[(version.post, version.locale)] = version
+                    keep_article(ctx.cache, result)  # only this process writes the cache
+                    versions[(result.version.post, result.version.locale)] = result.version
             done += 1
             if progress is not None:
                 progress(done, len(files))
@@ -498,7 +499,7 @@ def _article_html(key: str) -> str:
     found = ctx.article_of(key)
     if found is None:
         raise RuntimeError(f"no article of this build has the key {key}")
-    return make_article(ctx, *found)[1]
+    return make_article(ctx, *found).html
 
 
 def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dict[str, str], jobs: int,

@@ -319,20 +319,39 @@ def test_the_index_pickles_back_to_equal_objects(site: Path) -> None:
     assert pickle.loads(pickle.dumps(inputs)) == inputs == scan(load_config(site), load_config(site).locales)
 
 
-def test_a_layout_edit_renders_pages_without_liquid(many: Path, tmp_path: Path) -> None:
-    """No article is rendered again: Liquid, and what its Jekyll tags know of the site, are not made."""
+def _build_in_a_new_process(root: Path) -> tuple[int, bool]:
+    """Build ``root`` from the command line's start: (pages rendered, whether Liquid was loaded)."""
     import subprocess
     import sys
 
-    build(load_config(many), jobs=2)
-    _edit_layout(many, 4)
     script = ("import sys; from pathlib import Path; from i18n.config import load_config; from i18n.site import build; "
-              f"r = build(load_config(Path({str(many)!r})), jobs=2); print(r.rendered, 'liquid' in sys.modules)")
+              f"r = build(load_config(Path({str(root)!r})), jobs=2); print(r.rendered, 'liquid' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     rendered, liquid = result.stdout.split()
-    assert int(rendered) >= (EXTRA_POSTS + 1) * LOCALES and liquid == "False"
+    return int(rendered), liquid == "True"
+
+
+def test_a_layout_edit_renders_pages_without_liquid(many: Path, tmp_path: Path) -> None:
+    """No article is rendered again: Liquid, and what its Jekyll tags know of the site, are not made."""
+    build(load_config(many), jobs=2)
+    _edit_layout(many, 4)
+    rendered, liquid = _build_in_a_new_process(many)
+    assert rendered >= (EXTRA_POSTS + 1) * LOCALES and not liquid
     assert snapshot(many / "_site") == _clean(many, tmp_path)
+
+
+def test_a_translation_edited_outside_liquid_tags_renders_without_liquid(many: Path, tmp_path: Path) -> None:
+    """What Liquid made of an article is kept by what it read: the text from its first tag to its last,
+    and what its tags see of the page and the site (the page's title here)."""
+    build(load_config(many), jobs=2)  # the example's articles are rendered by workers, and kept by this process
+    po = many / "locales" / "ko" / "LC_MESSAGES" / f"{POST}.po"
+    edit_msgstr(po, "Q（Lex）：はい、GPT-3以降", lambda s: s + " (수정)")  # a paragraph after the include
+    assert _build_in_a_new_process(many) == (2, False)
+    assert snapshot(many / "_site") == _clean(many, tmp_path / "1")
+    edit_msgstr(po, "TeslaのAI技術について", lambda s: s + " 2")  # the title, which the include may show
+    assert _build_in_a_new_process(many)[1]
+    assert snapshot(many / "_site") == _clean(many, tmp_path / "2")
 
 
 def test_site_po_is_read_again_only_when_its_bytes_change(site: Path, tmp_path: Path,

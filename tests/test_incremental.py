@@ -22,9 +22,10 @@ from i18n.site import build
 INPUTS = ("site.toml", "content", "locales", "layouts")
 
 
-def _post_text(n: int, category: str) -> str:
+def _post_text(n: int, category: str, link: bool) -> str:
     return (f"---\ntitle: 追加の記事{n}\ncategories:\n - {category}\nrelated: true\nread_time: true\n---\n\n"
-            f"## 見出し{n}\n\n本文{n}です。テスラの話。\n\n- 項目{n}\n")
+            f"## 見出し{n}\n\n本文{n}です。テスラの話。\n\n- 項目{n}\n\n"
+            + (f"[前の記事]({{% post_url {POST} %}})\n" if link else ""))
 
 
 def _edit_source(root: Path, n: int) -> None:
@@ -64,19 +65,33 @@ def _edit_config(root: Path, n: int) -> None:
     config.write_text("\n".join(lines) + "\n", "utf-8")
 
 
+def _edit_date(root: Path, n: int) -> None:
+    """Move the example post to another day: its URL changes, and so do the links to it."""
+    post = root / "content" / "_posts" / f"{POST}.md"
+    if post.exists():
+        lines = [line for line in post.read_text("utf-8").split("\n") if not line.startswith("date:")]
+        lines.insert(1, f"date: 2021-03-{1 + n % 28:02d}")
+        post.write_text("\n".join(lines), "utf-8")
+
+
 def _add_post(root: Path, n: int) -> None:
     posts = root / "content" / "_posts"
     (posts / f"2022-0{1 + n % 9}-1{n % 10}-added-{n}.md").write_text(
-        _post_text(n, "Tesla" if n % 2 else "料理"), "utf-8")
+        _post_text(n, "Tesla" if n % 2 else "料理", (posts / f"{POST}.md").exists()), "utf-8")
 
 
 def _delete_post(root: Path, n: int) -> None:
     posts = sorted((root / "content" / "_posts").glob("*.md"))
     if len(posts) > 1:
-        posts[n % len(posts)].unlink()
+        gone = posts[n % len(posts)]
+        gone.unlink()
+        for post in posts:  # and the links to it, as its author would (a post_url to no post is an error)
+            if post != gone:
+                post.write_text(post.read_text("utf-8").replace(f"{{% post_url {gone.stem} %}}", "/"), "utf-8")
 
 
-EDITS = [_edit_source, _edit_catalog, _edit_ui, _edit_layout, _edit_include, _edit_config, _add_post, _delete_post]
+EDITS = [_edit_source, _edit_catalog, _edit_ui, _edit_layout, _edit_include, _edit_config, _edit_date, _add_post,
+         _delete_post]
 
 
 def _copy_inputs(src: Path, dest: Path) -> None:
@@ -121,6 +136,16 @@ def _example_with_posts(site: Path, jobs: int) -> Path:
 def _clean_copy(site: Path, dest: Path) -> dict[str, bytes]:
     _copy_inputs(site, dest)
     return _build(dest, 1)
+
+
+def test_a_post_moved_to_another_day_moves_the_links_of_other_posts_to_it(tmp_path: Path) -> None:
+    """``{% post_url %}`` in one post gives another's URL, made of that post's date and slug."""
+    site = _example_with_posts(tmp_path / "site", jobs=1)
+    _edit_date(site, 4)
+    _build(site, 1)
+    linking = next((site / "_site" / "en").glob("2022/*/*/added-*/index.html")).read_text("utf-8")
+    assert "/en/2021/03/05/tesla-ai-jim-keller/" in linking
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean")
 
 
 def test_a_translation_edit_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
@@ -193,19 +218,6 @@ def test_a_post_layout_edit_plans_no_other_page_again(tmp_path: Path, monkeypatc
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean3")
 
 
-def test_a_layout_edit_renders_only_the_pages_made_with_it(tmp_path: Path) -> None:
-    """A page depends on its layout and the layouts that one uses, not on every layout."""
-    site = _example_with_posts(tmp_path / "site", jobs=1)
-    post_pages = len(list((site / "_site").glob("*/20*/*/*/*/index.html")))
-    _edit_layout(site, 1)  # layouts/post.html, which extends the theme's base.html
-    report = build(load_config(site), jobs=1)
-    assert report.rendered == post_pages and post_pages == 4 * 3
-    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean1")
-    theme_base = ROOT / "i18n" / "theme" / "templates" / "base.html"
-    (site / "layouts" / "base.html").write_text(theme_base.read_text("utf-8").replace("<body", "<body data-b"), "utf-8")
-    report = build(load_config(site), jobs=1)  # every page extends base.html
-    assert report.rendered > post_pages
-    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean2")
 def test_a_new_process_parses_no_layout_while_the_layouts_are_as_they_were(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Which layouts each layout uses is kept with the inputs, and found again once one changes."""
@@ -242,3 +254,16 @@ def test_a_new_process_parses_no_layout_while_the_layouts_are_as_they_were(
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean")
 
 
+def test_a_layout_edit_renders_only_the_pages_made_with_it(tmp_path: Path) -> None:
+    """A page depends on its layout and the layouts that one uses, not on every layout."""
+    site = _example_with_posts(tmp_path / "site", jobs=1)
+    post_pages = len(list((site / "_site").glob("*/20*/*/*/*/index.html")))
+    _edit_layout(site, 1)  # layouts/post.html, which extends the theme's base.html
+    report = build(load_config(site), jobs=1)
+    assert report.rendered == post_pages and post_pages == 4 * 3
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean1")
+    theme_base = ROOT / "i18n" / "theme" / "templates" / "base.html"
+    (site / "layouts" / "base.html").write_text(theme_base.read_text("utf-8").replace("<body", "<body data-b"), "utf-8")
+    report = build(load_config(site), jobs=1)  # every page extends base.html
+    assert report.rendered > post_pages
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean2")

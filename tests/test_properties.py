@@ -377,11 +377,11 @@ def test_liquid_renders_a_body_as_reading_all_of_it_would(body: str) -> None:
     ours = _liquid_outcome(lambda: liquid_stage.render_liquid(LIQUID, body, variables, where, 3))
 
     def whole() -> str:
-        span = liquid_stage._liquid_span
-        liquid_stage._liquid_span = lambda source: (0, len(source) if "{%" in source or "{{" in source else 0)
+        span = liquid_stage.liquid_span
+        liquid_stage.liquid_span = lambda source: (0, len(source) if "{%" in source or "{{" in source else 0)
         try:
             return liquid_stage.render_liquid(LIQUID, body, variables, where, 3)
         finally:
-            liquid_stage._liquid_span = span
+            liquid_stage.liquid_span = span
 
     assert ours == _liquid_outcome(whole)
