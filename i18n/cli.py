@@ -10,10 +10,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from .config import load_config
 from .console import Console, ProgressCallback, plural
@@ -190,6 +191,24 @@ def _summarize_status(rows: list[dict[str, Any]], console: Console, to_stderr: b
         states[row["status"]] = states.get(row["status"], 0) + 1
     console.summary("status", plural(len(rows), "catalog"),
                     *(f"{count} {state}" for state, count in sorted(states.items())), to_stderr=to_stderr)
+
+
+def run() -> NoReturn:
+    """The command's entry point: :func:`main`, then exit without tearing the interpreter down.
+
+    Python frees every object a finished command holds before it exits: a
+    tenth of a rebuild after one translation edit, at 1000 posts.  By then
+    every file is written and closed, the cache committed and closed, and the
+    lock released; what the standard streams buffer is flushed here.  An
+    exception out of :func:`main` (a bug, Ctrl-C) exits the usual way.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe: as Python's own exit reports it
+        code = 120
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
