@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -193,6 +194,10 @@ def _summarize_status(rows: list[dict[str, Any]], console: Console, to_stderr: b
                     *(f"{count} {state}" for state, count in sorted(states.items())), to_stderr=to_stderr)
 
 
+GC_THRESHOLD = 10_000
+"""Container allocations between two collections of the youngest generation (Python's default: 700)."""
+
+
 def run() -> NoReturn:
     """The command's entry point: :func:`main`, then exit without tearing the interpreter down.
 
@@ -201,7 +206,13 @@ def run() -> NoReturn:
     every file is written and closed, the cache committed and closed, and the
     lock released; what the standard streams buffer is flushed here.  An
     exception out of :func:`main` (a bug, Ctrl-C) exits the usual way.
+
+    The cyclic garbage collector runs less often (:data:`GC_THRESHOLD`): a
+    build reads its state back as tens of thousands of objects that live to
+    the end, which the default thresholds have it walk through again and
+    again, for little garbage (a twentieth of a rebuild's time).
     """
+    gc.set_threshold(GC_THRESHOLD, 10, 10)
     code = main()
     try:
         sys.stdout.flush()
