@@ -348,8 +348,13 @@ class BuildCache:
             try:
                 # The keys are read and compared here: a build uses nearly all of them, and
                 # deleting the few others costs less than sending SQLite every key in use.
-                stored = db.execute(f"SELECT kind, key FROM entries WHERE kind IN ({', '.join('?' * len(kinds))})",
-                                    kinds).fetchall()
+                # Those of a kind this process already listed (see _may_hold) are not read again.
+                known = [k for k in kinds if k in self._stored] if os.getpid() == self._owner else []
+                others = [k for k in kinds if k not in known]
+                stored = [(kind, key) for kind in known for key in self._stored[kind]]
+                if others:
+                    marks = ", ".join("?" * len(others))
+                    stored += db.execute(f"SELECT kind, key FROM entries WHERE kind IN ({marks})", others).fetchall()
                 db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?",
                                [k for k in stored if k not in self._used])
             except sqlite3.Error as exc:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import os
 import threading
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -118,7 +119,8 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
             and (session is None or session.model is not None):
         return BuildReport(pages=last[1], languages=len(config.locales), noop=True)
 
-    last_inputs, last_index = cache.get("state", "inputs"), cache.get("state", "index")
+    last_inputs, last_shards = cache.get("state", "inputs"), read_index(cache)
+    last_index = merged_index(last_shards)
     inputs.adopt_closures(last_inputs)
     model = load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress,
                        index=last_index)
@@ -134,7 +136,7 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
         report.removed = tree.publish(new_manifest, previous=manifest or None)
     report.pages = len(new_manifest)
     save_state(cache, inputs, new_manifest)
-    _save_index(cache, inputs, {i.name: i for i in model.posts}, versions)
+    _save_index(cache, inputs, {i.name: i for i in model.posts}, versions, last_shards)
     if session is not None:
         session.config, session.model, session.inputs = (None if pseudo else config), model, inputs
         session.manifest, session.stamps, session.catalog_files = dict(new_manifest), before, {}
@@ -148,7 +150,6 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
         cache.mark_used("source", file.key)
         cache.mark_used("info", file.key)
     cache.mark_used("state", "manifest")
-    cache.mark_used("state", "index")
     cache.mark_used("state", "last-build")
     cache.mark_used("state", "inputs")
     cache.mark_used("state", "hashes")
@@ -178,7 +179,7 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
     inputs = inputs or scan(config, locales)
     if index is None:
-        index = cache.get("state", "index")
+        index = merged_index(read_index(cache))
     if isinstance(index, dict):
         for kind in ("info", "version"):
             cache.preload(kind, index.get(kind) or {})
@@ -221,11 +222,58 @@ def _quick(config: SiteConfig, session: Session) -> BuildReport | None:
                        statuses={k: v.status for k, v in model.versions.items() if k[1] != PSEUDO_CODE})
 
 
+INDEX_SHARDS = 16
+"""The index is kept in this many cache entries, each of the posts whose name hashes to it."""
+
+
+def _shard(name: str) -> int:
+    return zlib.crc32(name.encode("utf-8")) % INDEX_SHARDS
+
+
+def read_index(cache: BuildCache) -> list[object]:
+    """The entries of the last build's index, as stored (see :func:`_save_index`)."""
+    return [cache.get("state", f"index-{n}") for n in range(INDEX_SHARDS)]
+
+
+def merged_index(shards: list[object]) -> dict[str, dict[str, Any]] | None:
+    """The last build's index, ``{"info": {post key: PostInfo}, "version": {article key: Version}}``;
+    None when an entry of it is missing."""
+    if not all(isinstance(shard, dict) for shard in shards):
+        return None
+    index: dict[str, dict[str, Any]] = {"info": {}, "version": {}}
+    for shard in shards:
+        assert isinstance(shard, dict)
+        for kind in index:
+            index[kind].update(shard.get(kind) or {})
+    return index
+
+
 def _save_index(cache: BuildCache, inputs: Inputs, infos: dict[str, PostInfo],
-                versions: dict[tuple[str, str], Version]) -> None:
-    """The small per-post results (infos, versions) every build reads back, in one cache entry."""
-    by_key = {f.key: infos[f.name] for f in inputs.posts if f.name in infos}
-    cache.put("state", "index", {"info": by_key, "version": {v.article_key: v for v in versions.values()}})
+                versions: dict[tuple[str, str], Version], last: list[object] | None = None) -> None:
+    """The small per-post results (infos, versions) every build reads back, in :data:`INDEX_SHARDS` entries.
+
+    ``last``: those entries as :func:`read_index` read them; one that would
+    hold the same objects is not written again.  After a translation edit,
+    one entry is written, not the index of every post (2 MB at 1000 posts).
+    """
+    shards: list[dict[str, dict[str, Any]]] = [{"info": {}, "version": {}} for _ in range(INDEX_SHARDS)]
+    for file in inputs.posts:
+        if file.name in infos:
+            shards[_shard(file.name)]["info"][file.key] = infos[file.name]
+    for version in versions.values():
+        shards[_shard(version.post)]["version"][version.article_key] = version
+    for n, shard in enumerate(shards):
+        old = last[n] if last is not None and len(last) == INDEX_SHARDS else None
+        if not (isinstance(old, dict) and all(_same_objects(shard[kind], old.get(kind)) for kind in shard)):
+            cache.put("state", f"index-{n}", shard)
+        cache.mark_used("state", f"index-{n}")
+
+
+def _same_objects(new: dict[str, Any], old: object) -> bool:
+    """Whether ``old`` is a dict of the same keys and, for each, the same object (or an equal one)."""
+    if not isinstance(old, dict) or new.keys() != old.keys():
+        return False
+    return all(value is old[key] or value == old[key] for key, value in new.items())
 
 
 def _pages_to_redo(model: Model, inputs: Inputs, last_inputs: object, last_index: object,

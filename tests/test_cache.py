@@ -95,7 +95,9 @@ def test_a_parallel_build_keeps_every_article_in_one_database(many: Path, tmp_pa
     assert sorted(p.name for p in cache.iterdir()) == [DATABASE, "jinja"]  # closed: no -wal or -shm left
     # Rendered by workers, stored by the main process: each (post, language) once.
     assert len(_entries(many, "article")) == posts * LOCALES
-    assert _entries(many, "state") == {"index", "inputs", "last-build", "manifest", "others"}
+    assert len(_entries(many, "liquid")) == LOCALES  # the example post's include, in each language
+    assert _entries(many, "state") == {"inputs", "last-build", "manifest", "others",
+                                       *(f"index-{n}" for n in range(site_module.INDEX_SHARDS))}
 
 
 def test_a_layout_edit_reads_every_article_from_the_database(many: Path, tmp_path: Path,
@@ -306,13 +308,14 @@ def test_the_index_pickles_back_to_equal_objects(site: Path) -> None:
     build(load_config(site), jobs=1)
     cache = BuildCache(site)
     try:
-        index, inputs = cache.get("state", "index"), cache.get("state", "inputs")
+        index, inputs = site_module.merged_index(site_module.read_index(cache)), cache.get("state", "inputs")
     finally:
         cache.close()
     import dataclasses
 
     from i18n.model import Left
 
+    assert index is not None
     version = next(iter(index["version"].values()))
     index["version"]["x"] = dataclasses.replace(version, left=(Left(3, "本文", "fuzzy"),))
     assert index["info"] and pickle.loads(pickle.dumps(index, protocol=pickle.HIGHEST_PROTOCOL)) == index
@@ -330,6 +333,32 @@ def _build_in_a_new_process(root: Path) -> tuple[int, bool]:
     assert result.returncode == 0, result.stderr
     rendered, liquid = result.stdout.split()
     return int(rendered), liquid == "True"
+
+
+def test_a_rebuild_writes_again_only_the_index_entries_it_changed(many: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A translation edit writes the entry of its post, a layout edit none; the next build reads them back."""
+    build(load_config(many), jobs=1)
+    written: list[str] = []
+    put = BuildCache.put
+
+    def logged(self: BuildCache, kind: str, key: str, value: Any, *, disk: bool = True) -> None:
+        if kind == "state" and key.startswith("index-"):
+            written.append(key)
+        put(self, kind, key, value, disk=disk)
+
+    monkeypatch.setattr(BuildCache, "put", logged)
+    edit_msgstr(many / "locales" / "ko" / "LC_MESSAGES" / f"{POST}.po", "Q（Lex）：はい、GPT-3以降",
+                lambda s: s + " (수정)")
+    build(load_config(many), jobs=1)
+    assert written == [f"index-{site_module._shard(POST)}"]
+    written.clear()
+    _no_rendering(monkeypatch)  # every version, the edited one too, is read back from the index
+    _edit_layout(many, 1)
+    assert build(load_config(many), jobs=1).rendered > 0
+    assert written == []
+    monkeypatch.undo()
+    assert snapshot(many / "_site") == _clean(many, tmp_path)
 
 
 def test_a_layout_edit_renders_pages_without_liquid(many: Path, tmp_path: Path) -> None:
