@@ -48,7 +48,7 @@ CACHE_DIR = ".cache"
 DATABASE = "cache.sqlite"
 FORMAT = "blogl10n-cache-4"
 """Changes whenever what the cache stores changes shape."""
-SCHEMA = 1
+SCHEMA = 2
 """The database's ``user_version``: a database of another schema is emptied."""
 BUSY_TIMEOUT = 10.0
 """Seconds a writer waits for another one (a ``status`` beside a ``build``) before going without."""
@@ -212,8 +212,10 @@ class BuildCache:
         if db.execute("PRAGMA user_version").fetchall() != [(SCHEMA,)]:
             db.execute("BEGIN IMMEDIATE")
             db.execute("DROP TABLE IF EXISTS entries")
+            # A rowid table: its (kind, key) index lists the keys of a kind without reading the
+            # values, which a table without rowid keeps beside them (an article is kilobytes).
             db.execute("CREATE TABLE entries (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
-                       "PRIMARY KEY (kind, key)) WITHOUT ROWID")
+                       "PRIMARY KEY (kind, key))")
             db.execute(f"PRAGMA user_version={SCHEMA}")
             db.execute("COMMIT")
         return True

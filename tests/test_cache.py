@@ -221,6 +221,28 @@ def test_forked_readers_see_what_was_committed_and_never_write(tmp_path: Path) -
     assert _entries(tmp_path, "article") == {"a", "pending", "c"}
 
 
+def test_a_database_of_the_earlier_schema_is_emptied_and_made_again(tmp_path: Path) -> None:
+    """A cache an earlier version left (a table without rowid, schema 1) is not read: it starts empty."""
+    path = tmp_path / CACHE_DIR / DATABASE
+    path.parent.mkdir()
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE entries (kind TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, "
+               "PRIMARY KEY (kind, key)) WITHOUT ROWID")
+    db.execute("INSERT INTO entries VALUES ('article', 'a', x'80')")
+    db.execute("PRAGMA user_version=1")
+    db.commit()
+    db.close()
+    cache = BuildCache(tmp_path)
+    assert cache.get("article", "a") is None
+    cache.put("article", "b", "html")
+    cache.close()
+    assert _entries(tmp_path, "article") == {"b"}
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchall() == [(2,)]
+    assert "WITHOUT ROWID" not in db.execute("SELECT sql FROM sqlite_master WHERE name = 'entries'").fetchall()[0][0]
+    db.close()
+
+
 def test_prune_deletes_only_unused_entries_of_the_given_kinds(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     for key in ("a", "b", "c"):
