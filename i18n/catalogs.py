@@ -36,8 +36,10 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from textwrap import TextWrapper
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.catalog import Message as Entry
@@ -75,8 +77,22 @@ class HeaderAsRead:
     """The ``Name: value`` lines of the header, in the file's order."""
     babel_comment: str
     """Babel's header comment right after reading (it fills in placeholders)."""
-    babel_fields: Mapping[str, str]
-    """Babel's header lines right after reading, by lower-case field name."""
+    state: dict[str, Any]
+    """Babel's attributes of the catalog right after reading (:func:`_header_state`)."""
+
+    def babel_fields(self) -> Mapping[str, str]:
+        """Babel's header lines right after reading, by lower-case field name."""
+        read = Catalog.__new__(Catalog)
+        vars(read).update(self.state)
+        return _by_name(_babel_header_fields(read))
+
+
+_NOT_HEADER = frozenset({"_messages", "obsolete", "_conflicts", "header_entry", "header_as_read"})
+
+
+def _header_state(cat: Catalog) -> dict[str, Any]:
+    """Babel's attributes of ``cat`` but its entries: all its header lines are made of."""
+    return {name: value for name, value in vars(cat).items() if name not in _NOT_HEADER}
 
 
 class PoCatalog(Catalog):
@@ -384,7 +400,7 @@ def _remember_header(cat: PoCatalog, comments: _Comments | None) -> None:
         comment="\n".join(_translator_line(c) for c in comments.translator) if comments else "",
         fields=tuple(line for line in str(header.string).split("\n") if line.strip()),
         babel_comment=cat.header_comment,
-        babel_fields=_by_name(_babel_header_fields(cat)),
+        state=_header_state(cat),
     )
 
 
@@ -511,19 +527,24 @@ def _by_name(fields: Iterable[str]) -> dict[str, str]:
 
 def _header_lines(cat: Catalog) -> list[str]:
     """The header entry: Babel's for a new catalog; as read for one read, with the fields changed since."""
-    comment, fields = cat.header_comment, _babel_header_fields(cat)
+    comment = cat.header_comment
     read = cat.header_as_read if isinstance(cat, PoCatalog) else None
-    if read is not None:
+    if read is None:
+        fields = _babel_header_fields(cat)
+    elif _header_state(cat) == read.state:  # as read (a merge): Babel's lines would be those it read
         comment = read.comment if comment == read.babel_comment else comment
-        current = _by_name(fields)
+        fields = list(read.fields)
+    else:
+        comment = read.comment if comment == read.babel_comment else comment
+        current, was = _by_name(_babel_header_fields(cat)), read.babel_fields()
         fields = []
         for line in read.fields:
             name = line.partition(":")[0].strip().lower()
             now = current.pop(name, None)
-            fields.append(now if now is not None and now != read.babel_fields.get(name) else line)
+            fields.append(now if now is not None and now != was.get(name) else line)
         # A field the file lacks is added only once set: Babel fills in defaults
         # (POT-Creation-Date: now, Report-Msgid-Bugs-To: EMAIL@ADDRESS).
-        fields += [line for name, line in current.items() if line != read.babel_fields.get(name)]
+        fields += [line for name, line in current.items() if line != was.get(name)]
     lines = comment.split("\n") if comment else []
     if cat.fuzzy:
         lines.append("#, fuzzy")
@@ -548,11 +569,13 @@ def _entry_lines(cat: Catalog, entry: Entry, obsolete: bool) -> list[str]:
     return lines + _message_lines(cat, entry, "#~ " if obsolete else "")
 
 
+@lru_cache(maxsize=4096)
 def _quoted(value: str, prefix: str) -> str:
     """``value`` as PO string lines, each after ``prefix``, within :data:`WIDTH`.
 
     Babel's ``normalize(prefix=...)`` counts the prefix once per word, not once
-    per line, so it would wrap ``#~|`` lines at a few words each.
+    per line, so it would wrap ``#~|`` lines at a few words each.  Kept for
+    the next catalog: an update writes each msgid once per language.
     """
     return _normalize(value, width=WIDTH - len(prefix)).replace("\n", f"\n{prefix}")
 

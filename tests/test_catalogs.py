@@ -313,3 +313,19 @@ def test_update_fills_a_new_post_in_each_language_from_that_language(site: Path)
         with po(site, lang, "2021-03-01-more").open("rb") as f:
             filled = {m.id: m.string for m in read_po(f) if m.id}
         assert expected and filled["**下記は重要な内容を抜粋しました。**"] == expected, lang
+
+
+def test_a_header_field_changed_after_reading_is_written_and_the_others_as_read(tmp_path: Path) -> None:
+    """The header is written as read (field order, a field of another tool's), but for what changed since."""
+    from i18n.catalogs import catalog_bytes, read_catalog
+
+    po = tmp_path / "x.po"
+    po.write_text('msgid ""\nmsgstr ""\n"Language: ko\\n"\n"X-Generator: Poedit 3.4\\n"\n'
+                  '"Last-Translator: A <a@example.org>\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+                  'msgid "本文"\nmsgstr "본문"\n', "utf-8")
+    as_written = po.read_text("utf-8").split("\n\n")[0]
+    cat = read_catalog(po, tmp_path)
+    assert catalog_bytes(cat).decode("utf-8").split("\n\n")[0] == as_written
+    cat.last_translator = "B <b@example.org>"
+    header = catalog_bytes(cat).decode("utf-8").split("\n\n")[0]
+    assert header == as_written.replace("A <a@example.org>", "B <b@example.org>")

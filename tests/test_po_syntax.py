@@ -161,8 +161,11 @@ def _catalog_dump(cat: Catalog) -> dict[str, object]:
                 e.previous_id, previous_context(e), e.lineno)
 
     assert isinstance(cat, PoCatalog)
+    read = cat.header_as_read
+    # Babel's view of the header as read, as it writes it (a date the file lacks is "now", to the minute).
+    header = None if read is None else (read.comment, read.fields, read.babel_comment, read.babel_fields())
     return {"entries": [one(e) for e in entries(cat)], "obsolete": [(k, one(e)) for k, e in cat.obsolete.items()],
-            "header": cat.header_as_read, "fuzzy": cat.fuzzy, "header_comment": cat.header_comment,
+            "header": header, "fuzzy": cat.fuzzy, "header_comment": cat.header_comment,
             "mime": cat.mime_headers, "locale": str(cat.locale), "bytes": catalog_bytes(cat)}
 
 
