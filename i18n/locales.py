@@ -66,12 +66,18 @@ class SiteLocale:
     @property
     def native_name(self) -> str:
         """The language's name in itself (日本語, 한국어, English)."""
-        return _native_name(self.babel, self.code)
+        key = (self.code, "name")
+        if key not in _FACTS:
+            _FACTS[key] = _native_name(self.babel, self.code)
+        return _FACTS[key]
 
     @property
     def direction(self) -> str:
         """``ltr`` or ``rtl``."""
-        return "rtl" if self.babel.character_order == "right-to-left" else "ltr"
+        key = (self.code, "direction")
+        if key not in _FACTS:
+            _FACTS[key] = "rtl" if self.babel.character_order == "right-to-left" else "ltr"
+        return _FACTS[key]
 
     @property
     def reading_unit(self) -> str:
@@ -84,7 +90,25 @@ class SiteLocale:
         return _CHARS_PER_MINUTE.get(self.babel.language, _WORDS_PER_MINUTE)
 
 
-@cache
+_FACTS: dict[tuple[str, str], str] = {}
+"""(locale code, "name" or "direction") -> what CLDR says of it, as this process found it or was told."""
+
+
+def cldr_facts() -> dict[tuple[str, str], str]:
+    """What this process knows of its languages' names and directions (for the build cache to keep).
+
+    Each is in the locale's CLDR data, which Babel reads whole: a few
+    milliseconds per language, in every process, for a language switcher.
+    """
+    return dict(_FACTS)
+
+
+def learn_cldr_facts(facts: object) -> None:
+    """Take what :func:`cldr_facts` gave, in another process with the same Babel."""
+    if isinstance(facts, dict):
+        _FACTS.update(facts)
+
+
 def _native_name(babel: Locale, code: str) -> str:
     name = babel.get_display_name(babel) or code
     return name[:1].upper() + name[1:] if babel.language in ("en", "fr", "de", "es") else name

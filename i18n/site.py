@@ -36,7 +36,7 @@ from .config import SiteConfig
 from .errors import Location, PipelineError, Problem, Problems
 from .files import SpareWriter, StagedTree
 from .inputs import FileHashes, Inputs, PostFile, scan
-from .locales import PSEUDO_CODE, SiteLocale, pseudo_locale
+from .locales import PSEUDO_CODE, SiteLocale, cldr_facts, learn_cldr_facts, pseudo_locale
 from .model import PostInfo, Version
 from .paths import SITE_DOMAIN, catalog_path, template_path
 from .theme import THEME_DIR
@@ -120,6 +120,9 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
         return BuildReport(pages=last[1], languages=len(config.locales), noop=True)
 
     last_inputs, last_shards = cache.get("state", "inputs"), read_index(cache)
+    facts = cache.get("state", "cldr")  # as the last build found them, with this code (Babel's version)
+    if isinstance(facts, tuple) and facts[0] == inputs.config:
+        learn_cldr_facts(facts[1])
     last_index = merged_index(last_shards)
     inputs.adopt_closures(last_inputs)
     model = load_model(config, pseudo=pseudo, inputs=inputs, cache=cache, jobs=jobs, progress=progress,
@@ -137,6 +140,8 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
     report.pages = len(new_manifest)
     save_state(cache, inputs, new_manifest)
     _save_index(cache, inputs, {i.name: i for i in model.posts}, versions, last_shards)
+    if not isinstance(facts, tuple) or facts != (inputs.config, cldr_facts()):
+        cache.put("state", "cldr", (inputs.config, cldr_facts()))
     if session is not None:
         session.config, session.model, session.inputs = (None if pseudo else config), model, inputs
         session.manifest, session.stamps, session.catalog_files = dict(new_manifest), before, {}
@@ -153,6 +158,7 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
     cache.mark_used("state", "last-build")
     cache.mark_used("state", "inputs")
     cache.mark_used("state", "hashes")
+    cache.mark_used("state", "cldr")
     cache.prune(("source", "info", "article", "version", "liquid", "state", "site"))
     return report
 

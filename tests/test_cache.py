@@ -96,7 +96,7 @@ def test_a_parallel_build_keeps_every_article_in_one_database(many: Path, tmp_pa
     # Rendered by workers, stored by the main process: each (post, language) once.
     assert len(_entries(many, "article")) == posts * LOCALES
     assert len(_entries(many, "liquid")) == LOCALES  # the example post's include, in each language
-    assert _entries(many, "state") == {"inputs", "last-build", "manifest", "others",
+    assert _entries(many, "state") == {"cldr", "inputs", "last-build", "manifest", "others",
                                        *(f"index-{n}" for n in range(site_module.INDEX_SHARDS))}
 
 
@@ -344,17 +344,36 @@ def test_the_index_pickles_back_to_equal_objects(site: Path) -> None:
     assert pickle.loads(pickle.dumps(inputs)) == inputs == scan(load_config(site), load_config(site).locales)
 
 
+_NEW_PROCESS_BUILD = """
+import sys
+from pathlib import Path
+import babel.localedata
+loaded = []
+load = babel.localedata.load
+babel.localedata.load = lambda name, *args: loaded.append(name) or load(name, *args)
+from i18n.config import load_config
+from i18n.site import build
+report = build(load_config(Path(sys.argv[1])), jobs=2)
+print(report.rendered, "liquid" in sys.modules, ",".join(sorted(set(loaded) - {"root"})))
+"""
+
+
 def _build_in_a_new_process(root: Path) -> tuple[int, bool]:
     """Build ``root`` from the command line's start: (pages rendered, whether Liquid was loaded)."""
+    rendered, liquid, _locales = _build_in_a_new_process_seeing(root)
+    return rendered, liquid
+
+
+def _build_in_a_new_process_seeing(root: Path) -> tuple[int, bool, str]:
+    """(pages rendered, whether Liquid was loaded, the languages whose CLDR data was read)."""
     import subprocess
     import sys
 
-    script = ("import sys; from pathlib import Path; from i18n.config import load_config; from i18n.site import build; "
-              f"r = build(load_config(Path({str(root)!r})), jobs=2); print(r.rendered, 'liquid' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    result = subprocess.run([sys.executable, "-c", _NEW_PROCESS_BUILD, str(root)], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
-    rendered, liquid = result.stdout.split()
-    return int(rendered), liquid == "True"
+    rendered, liquid, *locales = result.stdout.split()
+    return int(rendered), liquid == "True", "".join(locales)
 
 
 def test_a_rebuild_writes_again_only_the_index_entries_it_changed(many: Path, tmp_path: Path,
@@ -403,6 +422,18 @@ def test_a_translation_edited_outside_liquid_tags_renders_without_liquid(many: P
     edit_msgstr(po, "TeslaのAI技術について", lambda s: s + " 2")  # the title, which the include may show
     assert _build_in_a_new_process(many)[1]
     assert snapshot(many / "_site") == _clean(many, tmp_path / "2")
+
+
+def test_the_names_of_the_languages_are_kept_for_the_next_build(site: Path) -> None:
+    """A Korean page's language switcher names every language in itself: the build that renders
+    only Korean pages reads no other language's CLDR data for it."""
+    build(load_config(site), jobs=1)
+    edit_msgstr(site / "locales" / "ko" / "LC_MESSAGES" / f"{POST}.po", "Q（Lex）：はい、GPT-3以降",
+                lambda s: s + " (수정)")
+    rendered, _liquid, locales = _build_in_a_new_process_seeing(site)
+    assert rendered == 2 and locales == "ko"
+    page = (site / "_site" / "ko" / "2021" / "02" / "22" / "tesla-ai-jim-keller" / "index.html").read_text("utf-8")
+    assert "(수정)" in page and all(name in page for name in ("日本語", "한국어", "English"))
 
 
 def test_site_po_is_read_again_only_when_its_bytes_change(site: Path, tmp_path: Path,
