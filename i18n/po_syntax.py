@@ -278,10 +278,10 @@ def scan_entries(text: str) -> list[PoEntry] | None:
     where).  A list means the file is well formed, with no duplicate entry.
     """
     found = _walk(text, False)
-    if found is None:
-        return None
+    if found is None or any(not m_id and context is not None for _m, _line, (context, m_id) in found):
+        return None  # an empty msgid with a msgctxt: Babel's reader takes it for the header, let it
     return [PoEntry(m_id, _value(m.group("str")), context, _fuzzy(m.group("comments")), lineno)
-            for m, lineno, (context, m_id) in found if m_id or context is not None]
+            for m, lineno, (context, m_id) in found if m_id]
 
 
 def scan_units(text: str) -> list[PoUnit] | None:

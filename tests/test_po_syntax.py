@@ -110,6 +110,15 @@ def test_fast_path_never_accepts_what_msgfmt_refuses(tmp_path_factory: pytest.Te
     assert fast == _babel_entries(path)
 
 
+def test_an_empty_msgid_with_a_context_is_left_to_babel_which_takes_it_for_the_header(tmp_path: Path) -> None:
+    text = '# ko\nmsgctxt "category"\nmsgid ""\nmsgstr ""\n"Language: ko\\n"\n\nmsgid "a"\nmsgstr "b"\n'
+    assert scan_entries(text) is None
+    path = tmp_path / "x.po"
+    path.write_text(text, "utf-8")
+    assert dict(read_translations(path, tmp_path)._entries) == _babel_entries(path)
+    assert list(_babel_entries(path)) == [("a", None)]
+
+
 BROKEN = {
     "comment inside an entry": 'msgid "a"\n# note\nmsgstr "b"\n',
     "no msgstr": 'msgid "a"\n\nmsgid "b"\nmsgstr "c"\n',
