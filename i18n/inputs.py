@@ -13,6 +13,7 @@ import os
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__
 from .cache import digest, files_digest
@@ -92,16 +93,15 @@ class Inputs:
 
 
 _LAYOUT_CLOSURES: dict[tuple[str, str], str] = {}
+_REFERENCES: dict[tuple[str, str], list[str | None] | None] = {}
+"""(layout file, hash of its bytes) -> the layouts it names (None for one named by an expression);
+None when it cannot be parsed.  Each layout is parsed once, however many use it."""
 
 
 def _layouts_of(templates: dict[str, tuple[str, str]], name: str) -> str:
     """Hash of ``name`` and of every layout it uses, transitively; '' when that cannot be known."""
     key = (digest(*(f"{n}={h}" for n, (_p, h) in sorted(templates.items()))), name)
     if key not in _LAYOUT_CLOSURES:
-        import jinja2
-        from jinja2 import meta
-
-        env = jinja2.Environment(extensions=["jinja2.ext.i18n"])
         seen: dict[str, str] = {}
         todo = [name]
         while todo:
@@ -112,15 +112,34 @@ def _layouts_of(templates: dict[str, tuple[str, str]], name: str) -> str:
                 return ""
             path, file_hash = templates[current]
             seen[current] = file_hash
-            try:
-                used = list(meta.find_referenced_templates(env.parse(Path(path).read_text("utf-8"))))
-            except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
+            used = _references(path, file_hash)
+            if used is None:
                 return ""  # the build reports it, with its line, when the page is rendered
             if any(u is None for u in used):
                 return ""  # a layout chosen by an expression: any of them
             todo += [u for u in used if isinstance(u, str)]
         _LAYOUT_CLOSURES[key] = digest(*(f"{n}={h}" for n, h in sorted(seen.items())))
     return _LAYOUT_CLOSURES[key]
+
+
+def _references(path: str, file_hash: str) -> list[str | None] | None:
+    if (path, file_hash) not in _REFERENCES:
+        import jinja2
+        from jinja2 import meta
+
+        if not _PARSER:
+            _PARSER.append(jinja2.Environment(extensions=["jinja2.ext.i18n"]))
+        try:
+            found: list[str | None] | None = list(meta.find_referenced_templates(_PARSER[0].parse(
+                Path(path).read_text("utf-8"))))
+        except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
+            found = None
+        _REFERENCES[(path, file_hash)] = found
+    return _REFERENCES[(path, file_hash)]
+
+
+_PARSER: list[Any] = []
+"""The Jinja2 environment that parses layouts for :func:`_references` (made on first need)."""
 
 
 def file_key(path: Path) -> str:

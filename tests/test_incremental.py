@@ -254,6 +254,31 @@ def test_a_new_process_parses_no_layout_while_the_layouts_are_as_they_were(
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean")
 
 
+def test_a_layout_edit_parses_each_layout_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Finding what each layout uses reads a layout that many extend (base.html) once, not once per user."""
+    from jinja2 import meta
+
+    from i18n import inputs
+
+    site = _example_with_posts(tmp_path / "site", jobs=1)
+    parsed: list[str] = []
+    find = meta.find_referenced_templates
+
+    def counted(ast: object) -> object:
+        found = list(find(ast))  # type: ignore[arg-type]
+        parsed.append(",".join(str(name) for name in found))
+        return found
+
+    monkeypatch.setattr(meta, "find_referenced_templates", counted)
+    monkeypatch.setattr(inputs, "_LAYOUT_CLOSURES", {})
+    monkeypatch.setattr(inputs, "_REFERENCES", {})
+    _edit_layout(site, 1)
+    build(load_config(site), jobs=1)
+    layouts = len(list((ROOT / "i18n" / "theme" / "templates").iterdir()))
+    assert 0 < len(parsed) <= layouts  # the theme's, the edited post.html in place of the theme's
+    assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean")
+
+
 def test_a_layout_edit_renders_only_the_pages_made_with_it(tmp_path: Path) -> None:
     """A page depends on its layout and the layouts that one uses, not on every layout."""
     site = _example_with_posts(tmp_path / "site", jobs=1)
