@@ -56,6 +56,9 @@ class Inputs:
     """Layout name -> (the file the layouts' loader finds for it, hash of its bytes)."""
     closures: dict[str, str] = field(default_factory=dict, compare=False)
     """Layout name -> what :meth:`page_salt` found it uses, as found so far (saved with the inputs)."""
+    references: dict[tuple[str, str], list[str | None] | None] = field(default_factory=dict, compare=False)
+    """(layout file, hash of its bytes) -> the layouts it names (None for one named by an expression;
+    None for all when it cannot be parsed), as found so far (saved with the inputs)."""
 
     def page_salt(self, code: str, template: str = "") -> str:
         """What every page of language ``code`` made with ``template`` depends on, beside its context.
@@ -65,7 +68,7 @@ class Inputs:
         the language's ``site.po`` and the configuration.
         """
         if template and template not in self.closures:
-            self.closures[template] = _layouts_of(self.templates, template)
+            self.closures[template] = _layouts_of(self.templates, template, self.references)
         layouts = (self.closures[template] or self.layouts) if template else self.layouts
         return digest(layouts, self.site_catalogs.get(code, ""), self.config)
 
@@ -75,7 +78,11 @@ class Inputs:
         Finding them parses every layout a page uses: the largest cost of a
         rebuild that renders a handful of pages.
         """
-        if isinstance(last, Inputs) and last.templates == self.templates and last.config == self.config:
+        if not isinstance(last, Inputs) or last.config != self.config:
+            return
+        current = set(self.templates.values())  # what the other layouts name, after an edit of one
+        self.references.update({k: v for k, v in last.references.items() if k in current})
+        if last.templates == self.templates:
             self.closures.update(last.closures)
 
     @property
@@ -92,50 +99,44 @@ class Inputs:
         return digest(self.model_key, self.layouts)
 
 
-_LAYOUT_CLOSURES: dict[tuple[str, str], str] = {}
-_REFERENCES: dict[tuple[str, str], list[str | None] | None] = {}
-"""(layout file, hash of its bytes) -> the layouts it names (None for one named by an expression);
-None when it cannot be parsed.  Each layout is parsed once, however many use it."""
+def _layouts_of(templates: dict[str, tuple[str, str]], name: str,
+                references: dict[tuple[str, str], list[str | None] | None]) -> str:
+    """Hash of ``name`` and of every layout it uses, transitively; '' when that cannot be known.
+
+    ``references``: what each layout file names, as found so far (each is parsed once, however many use it).
+    """
+    seen: dict[str, str] = {}
+    todo = [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        if current not in templates:
+            return ""
+        path, file_hash = templates[current]
+        seen[current] = file_hash
+        if (path, file_hash) not in references:
+            references[(path, file_hash)] = _references(path)
+        used = references[(path, file_hash)]
+        if used is None:
+            return ""  # the build reports it, with its line, when the page is rendered
+        if any(u is None for u in used):
+            return ""  # a layout chosen by an expression: any of them
+        todo += [u for u in used if isinstance(u, str)]
+    return digest(*(f"{n}={h}" for n, h in sorted(seen.items())))
 
 
-def _layouts_of(templates: dict[str, tuple[str, str]], name: str) -> str:
-    """Hash of ``name`` and of every layout it uses, transitively; '' when that cannot be known."""
-    key = (digest(*(f"{n}={h}" for n, (_p, h) in sorted(templates.items()))), name)
-    if key not in _LAYOUT_CLOSURES:
-        seen: dict[str, str] = {}
-        todo = [name]
-        while todo:
-            current = todo.pop()
-            if current in seen:
-                continue
-            if current not in templates:
-                return ""
-            path, file_hash = templates[current]
-            seen[current] = file_hash
-            used = _references(path, file_hash)
-            if used is None:
-                return ""  # the build reports it, with its line, when the page is rendered
-            if any(u is None for u in used):
-                return ""  # a layout chosen by an expression: any of them
-            todo += [u for u in used if isinstance(u, str)]
-        _LAYOUT_CLOSURES[key] = digest(*(f"{n}={h}" for n, h in sorted(seen.items())))
-    return _LAYOUT_CLOSURES[key]
+def _references(path: str) -> list[str | None] | None:
+    """The layouts the layout file ``path`` names (None for one named by an expression); None if unreadable."""
+    import jinja2
+    from jinja2 import meta
 
-
-def _references(path: str, file_hash: str) -> list[str | None] | None:
-    if (path, file_hash) not in _REFERENCES:
-        import jinja2
-        from jinja2 import meta
-
-        if not _PARSER:
-            _PARSER.append(jinja2.Environment(extensions=["jinja2.ext.i18n"]))
-        try:
-            found: list[str | None] | None = list(meta.find_referenced_templates(_PARSER[0].parse(
-                Path(path).read_text("utf-8"))))
-        except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
-            found = None
-        _REFERENCES[(path, file_hash)] = found
-    return _REFERENCES[(path, file_hash)]
+    if not _PARSER:
+        _PARSER.append(jinja2.Environment(extensions=["jinja2.ext.i18n"]))
+    try:
+        return list(meta.find_referenced_templates(_PARSER[0].parse(Path(path).read_text("utf-8"))))
+    except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
+        return None
 
 
 _PARSER: list[Any] = []
