@@ -28,8 +28,14 @@ import jinja2
 import jinja2.runtime
 from babel.dates import format_date
 from markdown import Markdown
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.smarty import SmartyExtension
+from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
 from markupsafe import Markup
 
@@ -48,8 +54,10 @@ def _markdown(source_lang: str, typography: bool, features: frozenset[str] | Non
     """An instance for documents with ``features`` (see :mod:`i18n.mdfeatures`); None: every processor."""
     smarty = [SmartyExtension(smart_angled_quotes=True)] if typography else []
     md = Markdown(
+        # Instances, not names: a name is looked up in every installed package's entry points first.
         extensions=[
-            "attr_list", "tables", "fenced_code", "def_list", "abbr", "md_in_html",
+            AttrListExtension(), TableExtension(), FencedCodeExtension(), DefListExtension(), AbbrExtension(),
+            MarkdownInHtmlExtension(),
             FootnoteExtension(USE_DEFINITION_ORDER=False),  # numbered by first reference, as kramdown does
             *smarty,  # kramdown's typographic quotes, dashes, ellipses, « »
             TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="2-4",

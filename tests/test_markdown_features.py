@@ -178,3 +178,20 @@ def test_each_feature_is_needed_by_some_document(feature: str) -> None:
     md = _markdown("ja", False, FEATURES - {feature})
     full = _markdown("ja", False)
     assert any(md.reset().convert(text) != full.reset().convert(text) for text in documents)
+
+
+def test_the_renderer_is_made_without_looking_through_installed_packages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Extensions are given as instances: a name would have Markdown read every package's entry points
+    (25 ms per process, more than a page of it takes)."""
+    import markdown.util
+
+    def refuse() -> None:
+        raise AssertionError("Markdown looked an extension up by its name")
+
+    monkeypatch.setattr(markdown.util, "get_installed_extensions", refuse)
+    _markdown.cache_clear()
+    try:
+        assert markdown_to_html("[a](https://example.org){:target=\"_blank\"}", "ja") == \
+            '<p><a href="https://example.org" rel="noopener" target="_blank">a</a></p>'
+    finally:
+        _markdown.cache_clear()
