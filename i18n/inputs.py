@@ -21,7 +21,7 @@ from .config import SiteConfig
 from .content import find_posts
 from .locales import SiteLocale
 from .model import pickled_as_fields
-from .paths import SITE_DOMAIN, catalog_locales, catalog_path
+from .paths import SITE_DOMAIN, catalog_file, catalog_locales, catalog_path
 from .theme import THEME_DIR
 
 
@@ -236,9 +236,10 @@ def scan(config: SiteConfig, locales: tuple[SiteLocale, ...], hashes: FileHashes
         posts.append(PostFile(path.stem, path, digest(code, os.path.abspath(path), value or "\0unreadable")))
     catalogs = {}
     targets = [loc for loc in locales if loc != config.source_locale]
+    root = str(config.root)  # strings: a Path per catalog costs more than its stat
     for post in posts:
         for locale in targets:
-            catalogs[(post.name, locale.code)] = hashes.of(str(catalog_path(config, locale, post.name))) or ""
+            catalogs[(post.name, locale.code)] = hashes.of(os.path.join(root, catalog_file(locale, post.name))) or ""
     site_catalogs = {loc.code: hashes.of(str(catalog_path(config, loc, SITE_DOMAIN))) or ""
                      for loc in locales if loc in catalog_locales(config, SITE_DOMAIN) or loc not in config.locales}
     layout_dirs = [config.root / "layouts", THEME_DIR]

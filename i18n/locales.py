@@ -61,7 +61,10 @@ class SiteLocale:
     @property
     def og_locale(self) -> str:
         """Open Graph ``language_TERRITORY`` (``ko_KR``), from CLDR likely subtags."""
-        return _og_locale(self.babel)
+        key = (self.code, "og")
+        if key not in _FACTS:
+            _FACTS[key] = _og_locale(self.babel)
+        return _FACTS[key]
 
     @property
     def native_name(self) -> str:
@@ -91,14 +94,16 @@ class SiteLocale:
 
 
 _FACTS: dict[tuple[str, str], str] = {}
-"""(locale code, "name" or "direction") -> what CLDR says of it, as this process found it or was told."""
+"""(locale code, "name", "direction" or "og") -> what CLDR says of it, as this process found it or was told."""
 
 
 def cldr_facts() -> dict[tuple[str, str], str]:
-    """What this process knows of its languages' names and directions (for the build cache to keep).
+    """What this process knows of its languages' names, directions and Open Graph locales (for the build
+    cache to keep).
 
-    Each is in the locale's CLDR data, which Babel reads whole: a few
-    milliseconds per language, in every process, for a language switcher.
+    Each is in CLDR data that Babel reads whole (a locale's, or the likely
+    subtags of all): a few milliseconds each, in every process, for a
+    language switcher and a ``<meta>``.
     """
     return dict(_FACTS)
 

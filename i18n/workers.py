@@ -8,7 +8,6 @@ the items' order, so output does not depend on the number of workers.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
@@ -33,8 +32,11 @@ class Workers:
         (it is then consumed by the pool's feeder thread as workers need more).
         """
         count = expected if expected is not None else len(items)  # type: ignore[arg-type]
-        if self.jobs <= 1 or (self.pool is None and count < PARALLEL_FROM) \
-                or "fork" not in multiprocessing.get_all_start_methods():
+        if self.jobs <= 1 or (self.pool is None and count < PARALLEL_FROM):
+            return (fn(x) for x in items)
+        import multiprocessing  # only here: a rebuild of a few pages starts no worker
+
+        if "fork" not in multiprocessing.get_all_start_methods():
             return (fn(x) for x in items)
         if self.pool is None:
             self.pool = multiprocessing.get_context("fork").Pool(self.jobs)
