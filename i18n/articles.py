@@ -99,10 +99,12 @@ class ArticleContext:
         """Cache key of ``file``'s article in ``locale``."""
         return digest("article", file.key, locale.code, self.inputs.catalogs.get((file.name, locale.code), ""),
                       self.inputs.site_catalogs.get(locale.code, ""), self.inputs.includes,
-                      self.links or self._find_links(), self.inputs.config)
+                      self.post_links(), self.inputs.config)
 
-    def _find_links(self) -> str:
-        self.links = links_key(self.infos.values())
+    def post_links(self) -> str:
+        """:attr:`links`, found on first need."""
+        if not self.links:
+            self.links = links_key(self.infos.values())
         return self.links
 
 
@@ -164,10 +166,10 @@ def make_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale, source
     catalog = _catalog(config, source, locale, is_source)
     lp = localize(source.post, source.front, source.body, locale, catalog, config.publish_threshold, is_source)
     lang = ctx.languages[locale.code]
-    path = Urls(config).post_path(source.post, locale)
-    text, liquid_key, liquid = _run_liquid(ctx, file, source.post, lang, lp.body, path, lp.title, lp.description)
-    html = markdown_to_html(text, config.source_locale.hreflang)
     post = source.post
+    path = Urls(config).post_path(post, locale)
+    text, liquid_key, liquid = _run_liquid(ctx, file, post, lang, lp.body, path, lp.title, lp.description)
+    html = markdown_to_html(text, config.source_locale.hreflang)
     separator = post.meta.get("excerpt_separator", config.extra.get("excerpt_separator", EXCERPT_SEPARATOR))
     excerpt = excerpt_html(text, html, str(separator), config.source_locale.hreflang)
     status = PREVIEW if locale.code == PSEUDO_CODE else lp.status
@@ -209,7 +211,7 @@ def _run_liquid(ctx: ArticleContext, file: PostFile, post: Post, lang: Language,
     # Liquid sees that text, the post's front matter (its file), its URL, title and description in this
     # language, the site's configuration and UI strings, the includes, and the URLs of the posts.
     key = digest("liquid", body[begin:end], file.key, code, path, title, description,
-                 inputs.site_catalogs.get(code, ""), inputs.includes, ctx.links or ctx._find_links(), inputs.config)
+                 inputs.site_catalogs.get(code, ""), inputs.includes, ctx.post_links(), inputs.config)
     out = ctx.cache.get("liquid", key)
     made = None
     if not isinstance(out, str):

@@ -73,10 +73,12 @@ class Inputs:
         return digest(layouts, self.site_catalogs.get(code, ""), self.config)
 
     def adopt_closures(self, last: object) -> None:
-        """Take the layouts' uses the last build found, when its layouts and code were these.
+        """Take what the last build found of the layouts, when its code (Jinja2's version) was this:
+        what each layout file it parsed names, for the files unchanged since, and the
+        layouts each layout uses, when no layout changed.
 
-        Finding them parses every layout a page uses: the largest cost of a
-        rebuild that renders a handful of pages.
+        Finding them parses the layouts: the largest cost of a rebuild that
+        renders a handful of pages.
         """
         if not isinstance(last, Inputs) or last.config != self.config:
             return

@@ -17,6 +17,7 @@ og:locale      ``ko_KR``   ``zh_TW``
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -61,26 +62,17 @@ class SiteLocale:
     @property
     def og_locale(self) -> str:
         """Open Graph ``language_TERRITORY`` (``ko_KR``), from CLDR likely subtags."""
-        key = (self.code, "og")
-        if key not in _FACTS:
-            _FACTS[key] = _og_locale(self.babel)
-        return _FACTS[key]
+        return _fact(self.code, "og", lambda: _og_locale(self.babel))
 
     @property
     def native_name(self) -> str:
         """The language's name in itself (日本語, 한국어, English)."""
-        key = (self.code, "name")
-        if key not in _FACTS:
-            _FACTS[key] = _native_name(self.babel, self.code)
-        return _FACTS[key]
+        return _fact(self.code, "name", lambda: _native_name(self.babel, self.code))
 
     @property
     def direction(self) -> str:
         """``ltr`` or ``rtl``."""
-        key = (self.code, "direction")
-        if key not in _FACTS:
-            _FACTS[key] = "rtl" if self.babel.character_order == "right-to-left" else "ltr"
-        return _FACTS[key]
+        return _fact(self.code, "direction", lambda: "rtl" if self.babel.character_order == "right-to-left" else "ltr")
 
     @property
     def reading_unit(self) -> str:
@@ -95,6 +87,12 @@ class SiteLocale:
 
 _FACTS: dict[tuple[str, str], str] = {}
 """(locale code, "name", "direction" or "og") -> what CLDR says of it, as this process found it or was told."""
+
+
+def _fact(code: str, what: str, find: Callable[[], str]) -> str:
+    if (code, what) not in _FACTS:
+        _FACTS[(code, what)] = find()
+    return _FACTS[(code, what)]
 
 
 def cldr_facts() -> dict[tuple[str, str], str]:

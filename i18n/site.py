@@ -201,7 +201,7 @@ def load_model(config: SiteConfig, *, pseudo: bool = False, inputs: Inputs | Non
     cache.commit()  # the articles, for the workers of the page stage to read
     problems.raise_if_errors()
     return Model(config, Urls(config), sorted(infos.values(), key=lambda i: i.sort_key, reverse=True),
-                 versions, languages, locales, links=ctx.links)
+                 versions, languages, locales, links=ctx.post_links())
 
 
 def _state_key(inputs: Inputs) -> str:
