@@ -91,7 +91,7 @@ _NOT_HEADER = frozenset({"_messages", "obsolete", "_conflicts", "header_entry", 
 
 
 def _header_state(cat: Catalog) -> dict[str, Any]:
-    """Babel's attributes of ``cat`` but its entries: all its header lines are made of."""
+    """Babel's attributes of ``cat`` but its entries: what all its header lines are made of."""
     return {name: value for name, value in vars(cat).items() if name not in _NOT_HEADER}
 
 
