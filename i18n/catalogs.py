@@ -529,13 +529,13 @@ def _header_lines(cat: Catalog) -> list[str]:
     """The header entry: Babel's for a new catalog; as read for one read, with the fields changed since."""
     comment = cat.header_comment
     read = cat.header_as_read if isinstance(cat, PoCatalog) else None
+    if read is not None and comment == read.babel_comment:
+        comment = read.comment
     if read is None:
         fields = _babel_header_fields(cat)
     elif _header_state(cat) == read.state:  # as read (a merge): Babel's lines would be those it read
-        comment = read.comment if comment == read.babel_comment else comment
         fields = list(read.fields)
     else:
-        comment = read.comment if comment == read.babel_comment else comment
         current, was = _by_name(_babel_header_fields(cat)), read.babel_fields()
         fields = []
         for line in read.fields:
