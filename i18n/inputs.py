@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ class Inputs:
     layouts: str
     """Site layouts, theme templates and static assets."""
     posts_set: str
-    """Names of all posts (listings, related posts, ``post_url``)."""
+    """Names of all posts (listings, related posts)."""
     extra: dict[str, str] = field(default_factory=dict)
     templates: dict[str, tuple[str, str]] = field(default_factory=dict)
     """Layout name -> (the file the layouts' loader finds for it, hash of its bytes)."""
@@ -87,9 +88,13 @@ class Inputs:
         if last.templates == self.templates:
             self.closures.update(last.closures)
 
-    @property
+    @cached_property
     def model_key(self) -> str:
-        """One hash of every input but the layouts: what the site's model (and every page's context) is made of."""
+        """One hash of every input but the layouts: what the site's model (and every page's context) is made of.
+
+        Found once: a build asks for it to tell a no-op, to keep the pages it does not plan again,
+        and to save its state (an Inputs is not changed once scanned; a new one is made instead).
+        """
         return digest(self.config, self.includes, self.posts_set, *(p.key for p in self.posts),
                       *(f"{k}={v}" for k, v in sorted(self.catalogs.items())),
                       *(f"{k}={v}" for k, v in sorted(self.site_catalogs.items())),
