@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.messages.catalog import Catalog
+from babel.messages.catalog import Message as Entry
 from babel.messages.extract import extract as babel_extract
 
 from .cache import BuildCache, digest
@@ -25,9 +26,11 @@ from .catalogs import (
     build_date,
     catalog_bytes,
     entries,
+    merged_as_is,
     read_catalog,
     same_catalog_bytes,
     template_catalog,
+    template_entries,
     translation_memory,
     update_catalog,
     write_catalog,
@@ -174,29 +177,45 @@ _WORK: dict[str, Any] = {}
 
 
 def _merge_task(task: tuple[str, tuple[str, ...]]) -> list[_Merged | Problem]:
-    """Read one template and the catalogs of ``task``'s locales (codes), merge each, without memory."""
+    """Read one template and the catalogs of ``task``'s locales (codes), merge each, without memory.
+
+    A catalog that merging would leave as it is (see :func:`merged_as_is`) is
+    not read into Babel's catalog; nor is the template when all are.
+    """
     domain, codes = task
     config: SiteConfig = _WORK["config"]
     pot = _WORK["templates"][domain]  # the bytes its cache keys are made of, read once
-    try:
-        template = read_catalog(template_path(config, domain), config.root, data=pot)
-    except PipelineError as exc:
-        return [exc.problem]
+    prose = domain != SITE_DOMAIN
+    fast = template_entries(pot)
+    template: Catalog | None = None
     results: list[_Merged | Problem] = []
     for code in codes:
         locale = config.locale(code)
         path = catalog_path(config, locale, domain)
         old = path.read_bytes() if path.is_file() else None
+        same = merged_as_is(fast, old, locale, prose, _WORK["drop_obsolete"]) \
+            if fast is not None and old is not None else None
+        if same is not None and old is not None:
+            settled = _settled(same)
+            results.append(_Merged(code, domain, None, _cache_key(_WORK["salt"], code, pot, old),
+                                   list(translation_memory(same).items()) if settled is None else None,
+                                   [(str(e.id), e.context) for e in same if not e.string], settled))
+            continue
+        if template is None:
+            try:
+                template = read_catalog(template_path(config, domain), config.root, data=pot)
+            except PipelineError as exc:
+                return [exc.problem]
         try:
             po = read_catalog(path, config.root, locale, data=old) if old is not None else None
         except PipelineError as exc:
             results.append(exc.problem)
             continue
-        known = list(translation_memory([po]).items()) if po is not None else []
+        known = list(translation_memory(entries(po)).items()) if po is not None else []
         merged = update_catalog(po, template, locale, _WORK["date"], drop_obsolete=_WORK["drop_obsolete"])
-        data = catalog_bytes(merged, prose=domain != SITE_DOMAIN)
+        data = catalog_bytes(merged, prose=prose)
         unchanged = old is not None and same_catalog_bytes(old, data)
-        settled = _settled(merged)
+        settled = _settled(entries(merged))
         results.append(_Merged(code, domain, None if unchanged else data,
                                _cache_key(_WORK["salt"], code, pot, old if unchanged and old is not None else data),
                                None if unchanged and settled is not None else known,
@@ -266,7 +285,8 @@ def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
                                                  data=template_bytes[domain]),
                                     locale, date, memory, drop_obsolete=drop_obsolete)
                 written = write_catalog(path, po, prose=domain != SITE_DOMAIN)
-                pairs, key = _settled(po), _cache_key(salt, locale.code, template_bytes[domain], path.read_bytes())
+                pairs = _settled(entries(po))
+                key = _cache_key(salt, locale.code, template_bytes[domain], path.read_bytes())
             else:
                 written = one.data is not None and write_catalog_bytes(path, one.data)
                 pairs, key = one.settled, one.key
@@ -301,14 +321,14 @@ def _memory(code: str, domains: dict[str, bytes], merged: dict[tuple[str, str], 
     return memory
 
 
-def _settled(po: Catalog) -> list[tuple[str, str | None, str]] | None:
-    """The translations of ``po`` if merging it again with the same template would change nothing.
+def _settled(found: list[Entry]) -> list[tuple[str, str | None, str]] | None:
+    """The translations of a merged catalog's entries if merging it again with the same template would change nothing.
 
     That holds when it has no entry with an empty msgstr: the translation memory
     only fills empty entries, and a merge of a merged catalog is the same catalog.
     """
     pairs = []
-    for entry in entries(po):
+    for entry in found:
         strings = entry.string if isinstance(entry.string, tuple | list) else (entry.string,)
         if not all(strings):
             return None

@@ -18,7 +18,7 @@ file it answers None and the line-by-line reader decides.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from babel.messages.pofile import unescape
 
@@ -225,8 +225,7 @@ _QUOTED = re.compile(r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"')
 _FLAGS = re.compile(r"^[ \t]*#,(.*)$", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class PoEntry:
+class PoEntry(NamedTuple):
     """One live entry of a catalog: what publishing its translation needs.
 
     Values are as Babel's reader gives them, so an entry answers like Babel's
@@ -244,10 +243,14 @@ class PoEntry:
 
 def _value(field: str, obsolete: bool = False) -> str:
     """The value of a field's string lines, as Babel's reader joins them."""
-    if "\\" not in field and not obsolete:  # no escape, so no quote inside a string
-        if "\n" not in field:
-            return field.rstrip(" \t")[1:-1]
-        return "".join(piece.strip(" \t")[1:-1] for piece in field.split("\n"))
+    if not obsolete:
+        # Lines wrapped as a writer wraps them (no space around a line break) join into one
+        # string; every backslash is in an escape of its own line, so it unescapes as they would.
+        joined = field.replace('"\n"', "") if "\n" in field else field
+        if "\n" not in joined:
+            return unescape(joined.rstrip(" \t"))
+        if "\\" not in field:  # no escape, so no quote inside a string
+            return "".join(piece.strip(" \t")[1:-1] for piece in field.split("\n"))
     return "".join(unescape(q) for q in _QUOTED.findall(field))
 
 
@@ -256,8 +259,7 @@ def _fuzzy(comments: str) -> bool:
                                     for m in _FLAGS.finditer(comments))
 
 
-@dataclass(frozen=True, slots=True)
-class PoUnit:
+class PoUnit(NamedTuple):
     """One entry of a catalog as written, header and obsolete entries too."""
 
     comments: str

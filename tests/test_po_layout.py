@@ -58,6 +58,17 @@ def test_random_text_is_wrapped_as_babel_wraps_it(value: str, width: int) -> Non
     assert _normalize(value, width) == normalize(value, width=width)
 
 
+SPACED = st.lists(st.sampled_from(list("ab cd 日本語、。 ?!.'\xa0\u200b") + ["  ", "word ", "한국어 "]),
+                  max_size=120).map("".join)
+"""Prose without hyphens or line breaks: words and spaces, single, double or unusual."""
+
+
+@settings(max_examples=600, deadline=None)
+@given(value=SPACED, width=st.sampled_from(WIDTHS))
+def test_random_prose_is_wrapped_as_babel_wraps_it(value: str, width: int) -> None:
+    assert _normalize(value, width) == normalize(value, width=width)
+
+
 PATHS = st.text(alphabet=st.sampled_from(list("ab-_./ 日本\t\u3000\u2068\u2069")), max_size=40)
 
 
