@@ -321,6 +321,15 @@ class BuildCache:
                 return True
         return key in self._stored[kind]
 
+    def keys(self, kind: str) -> frozenset[str]:
+        """The keys of ``kind`` this cache holds, listed once: workers forked after look up only these."""
+        found = {key for k, key in self._memory if k == kind}
+        db = self._connection()
+        if db is not None and os.getpid() == self._owner:
+            self._may_hold(db, kind, "")  # lists them
+            found |= self._stored.get(kind, set())
+        return frozenset(found)
+
     def preload(self, kind: str, values: dict[str, Any]) -> None:
         """Hold ``values`` (key -> value of ``kind``) in memory for this build: one entry read, not one per key."""
         for key, value in values.items():

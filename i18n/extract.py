@@ -243,13 +243,15 @@ def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
     """(locale, domain) -> translations of a catalog that needs no merge."""
     todo: dict[str, list[str]] = {}
     """domain -> the locales whose catalog of it is merged, in the configuration's order."""
+    stored = cache.keys("update")  # none on a new clone: then no catalog is read twice to find out
     for locale in config.locales:
         for domain, pot in template_bytes.items():
             if locale not in catalog_locales(config, domain):
                 continue
             path = catalog_path(config, locale, domain)
-            data = path.read_bytes() if path.is_file() else None
-            known = cache.get("update", _cache_key(salt, locale.code, pot, data)) if data is not None else None
+            data = path.read_bytes() if stored and path.is_file() else None
+            key = _cache_key(salt, locale.code, pot, data) if data is not None else None
+            known = cache.get("update", key) if key in stored else None
             if isinstance(known, list):
                 settled[(locale.code, domain)] = known
             else:
@@ -273,7 +275,8 @@ def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
     report = Report(unchanged=len(settled))
     total = len(settled) + len(merged)
     for locale in config.locales:
-        memory = _memory(locale.code, template_bytes, merged, settled)
+        empty = any(one.empty for one in merged.values() if one.code == locale.code)
+        memory = _memory(locale.code, template_bytes, merged, settled) if empty else {}  # it only fills empty entries
         for domain in template_bytes:
             one = merged.get((locale.code, domain))
             if one is None:

@@ -215,6 +215,31 @@ def test_update_reusing_settled_catalogs_equals_a_full_update(site: Path, tmp_pa
     assert filled["**下記は重要な内容を抜粋しました。**"] == "**아래는 중요한 내용을 발췌한 것입니다.**"
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_second_update_merges_no_catalog(site: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """What the first ``update`` left is found in the cache, by forked workers too: nothing is read or merged."""
+    from i18n import extract
+    from i18n.config import load_config
+
+    posts = site / "content" / "_posts"
+    source = (posts / f"{POST}.md").read_text("utf-8")
+    for n in range(30):  # enough templates for the work to go to worker processes; each filled from the example
+        (posts / f"2021-03-{n % 28 + 1:02d}-copy-{n}.md").write_text(source, "utf-8")
+    config = load_config(site)
+    extract.extract(config)
+    first = extract.update(config, jobs=jobs)
+    assert len(first.written) >= 60
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a settled catalog was read again")
+
+    for name in ("merged_as_is", "read_catalog", "update_catalog"):
+        monkeypatch.setattr(extract, name, refuse)
+    again = extract.update(config, jobs=jobs)
+    catalogs = sorted((site / "locales").glob("*/LC_MESSAGES/*.po"))
+    assert again.written == [] and again.unchanged == len(catalogs) == 65  # 31 posts in two languages, 3 site.po
+
+
 def test_update_on_many_workers_writes_what_one_process_writes(site: Path, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """Enough posts for ``update`` to merge on worker processes: the same catalogs as ``--jobs 1``.
