@@ -322,7 +322,7 @@ class BuildCache:
         return key in self._stored[kind]
 
     def keys(self, kind: str) -> frozenset[str]:
-        """The keys of ``kind`` this cache holds, listed once: workers forked after look up only these."""
+        """The keys of ``kind`` this cache holds (listed once): a caller need not look up any other."""
         found = {key for k, key in self._memory if k == kind}
         db = self._connection()
         if db is not None and os.getpid() == self._owner:

@@ -459,3 +459,24 @@ def test_site_po_is_read_again_only_when_its_bytes_change(site: Path, tmp_path: 
     assert ">새 피드</a>" in page
     monkeypatch.undo()
     assert snapshot(site / "_site") == _clean(site, tmp_path)
+
+
+def test_the_keys_of_a_kind_are_those_stored_and_those_held_in_memory(tmp_path: Path) -> None:
+    first = BuildCache(tmp_path)
+    first.put("update", "a", [1])
+    first.put("update", "b", [2])
+    first.put("article", "c", "<p>x</p>")
+    first.close()
+    again = BuildCache(tmp_path)
+    assert again.keys("update") == {"a", "b"}
+    again.put("update", "d", [3])
+    assert again.keys("update") == {"a", "b", "d"}
+    assert again.keys("version") == frozenset()
+    again.close()
+    (tmp_path / CACHE_DIR / DATABASE).write_bytes(b"not a database")  # damaged: made anew, empty
+    damaged = BuildCache(tmp_path)
+    assert damaged.keys("update") == frozenset()
+    damaged.put("update", "e", [4])
+    assert damaged.keys("update") == {"e"}
+    damaged.close()
+    assert BuildCache(tmp_path).keys("update") == {"e"}

@@ -58,7 +58,7 @@ def test_random_text_is_wrapped_as_babel_wraps_it(value: str, width: int) -> Non
     assert _normalize(value, width) == normalize(value, width=width)
 
 
-SPACED = st.lists(st.sampled_from(list("ab cd 日本語、。 ?!.'\xa0\u200b") + ["  ", "word ", "한국어 "]),
+SPACED = st.lists(st.sampled_from([*"ab cd 日本語、。 ?!.'\xa0\u200b", "  ", "word ", "한국어 "]),
                   max_size=120).map("".join)
 """Prose without hyphens or line breaks: words and spaces, single, double or unusual."""
 
