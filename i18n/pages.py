@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import heapq
 import json
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -105,6 +106,8 @@ class Model:
     """:func:`i18n.articles.links_key` of :attr:`posts`, as the article stage found it."""
 
     _names: dict[str, PostInfo] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _published_in: dict[str, dict[str, list[int]]] = field(default_factory=dict, init=False, repr=False,
+                                                           compare=False)
 
     @property
     def real_locales(self) -> tuple[SiteLocale, ...]:
@@ -115,6 +118,22 @@ class Model:
         if not self._names:
             self._names = {i.name: i for i in self.posts}
         return self._names[name]
+
+    def published_in(self, category: str, code: str) -> list[int]:
+        """Positions in :attr:`posts` of the posts in ``category`` published in the language ``code``.
+
+        Indexed once per language: a related-posts list then looks at a few posts, not the whole
+        site (which it did where a language has few published posts).  Publish states stay as they
+        are for a model's life; the preview swaps in versions only when none changed.
+        """
+        index = self._published_in.get(code)
+        if index is None:
+            index = self._published_in[code] = {}
+            for i, info in enumerate(self.posts):
+                if self.versions[(info.name, code)].published:
+                    for c in dict.fromkeys(info.categories):
+                        index.setdefault(c, []).append(i)
+        return index.get(category, [])
 
     def locale_of(self, code: str) -> SiteLocale:
         """The language built with that code."""
@@ -300,16 +319,18 @@ def _post_context(model: Model, info: PostInfo, locale: SiteLocale, v: Version,
 
 
 def _related(model: Model, info: PostInfo, locale: SiteLocale) -> list[dict[str, str]]:
-    mine = set(info.categories)
+    """Up to :data:`RELATED_POSTS` other posts sharing a category, published in ``locale``, newest first."""
     out = []
-    for other in model.posts:
-        if other.name == info.name or not mine & set(other.categories):
-            continue
+    last = -1
+    for i in heapq.merge(*(model.published_in(c, locale.code) for c in dict.fromkeys(info.categories))):
+        other = model.posts[i]
+        if i == last or other.name == info.name:
+            continue  # in two of its categories, or itself
+        last = i
         ov = model.versions[(other.name, locale.code)]
-        if ov.published:
-            out.append({"href": model.urls.href(ov.path), "title": ov.title})
-            if len(out) == RELATED_POSTS:
-                break
+        out.append({"href": model.urls.href(ov.path), "title": ov.title})
+        if len(out) == RELATED_POSTS:
+            break
     return out
 
 
