@@ -12,6 +12,9 @@ are hard links shared by both), then the two folders are swapped by one
 crash sees the old site or the new one, never a mix.  Where that call is
 missing (other systems, some file systems), renames do the swap, leaving a
 moment without the folder.  A build that changes nothing touches nothing.
+A first version (no live folder) is written with a second hard link to each
+file, in a folder that becomes the spare when the first version goes live:
+the first rebuild then finds its spare ready instead of linking the whole tree.
 """
 
 from __future__ import annotations
@@ -177,6 +180,9 @@ class SpareWriter:
     spare: str
     empty: bool
     """The spare was made empty for this version: nothing in it to clear."""
+    twin: str = ""
+    """With :attr:`empty`: a folder that gets a hard link to each file too, to be the next
+    build's spare ('' when none)."""
 
     def write(self, rel: str, data: bytes) -> bool:
         """Put ``data`` at ``rel`` in the spare unless the live version already holds it; True when written."""
@@ -220,6 +226,23 @@ class SpareWriter:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
+        if self.twin:
+            _link_into(path, os.path.join(self.twin, rel))
+
+
+def _link_into(source: str, dest: str) -> None:
+    """Hard-link the file ``source`` at ``dest`` (a copy where links are refused), making folders."""
+    for attempt in range(2):
+        try:
+            os.link(source, dest)
+            return
+        except FileNotFoundError:
+            if attempt:
+                raise
+            os.makedirs(os.path.dirname(dest), exist_ok=True)  # another worker may be making it too
+        except OSError:
+            break
+    shutil.copy2(source, dest)
 
 
 class StagedTree:
@@ -235,20 +258,28 @@ class StagedTree:
     pages touches a few files, not the whole tree.  A state file beside them
     says which files the spare lacks; when it cannot be trusted (first run,
     or a run killed while preparing the spare) the spare is rebuilt from the
-    live folder with hard links.  Leaving the ``with`` block without
+    live folder with hard links.  A first build (no live folder) puts each
+    file in a second new folder too, as a hard link, so that the spare is
+    ready when the first rebuild comes (``twin=False``: not, where no rebuild
+    will come).  Leaving the ``with`` block without
     publishing (an error) leaves ``target`` untouched.  One writer at a
     time: the command line holds the site lock (:mod:`i18n.lock`).
     """
 
-    def __init__(self, target: Path):
+    def __init__(self, target: Path, twin: bool = True):
         self.target = target.resolve() if target.is_symlink() else target
         self.spare = self.target.with_name(f".{self.target.name}.previous")
         self.state_file = self.target.with_name(f".{self.target.name}.state")
+        self.twin = self.target.with_name(f".{self.target.name}.next")
+        """In a first build, the same files again (hard links): the spare once the spare goes live."""
         self.written: set[str] = set()
         """Relative paths written with new bytes."""
         self._ready = False
         self._empty = False
         """The spare was made empty for this version (no live site): nothing in it to clear."""
+        self._twin = False
+        """:attr:`twin` is being made."""
+        self._wants_twin = twin
         self._live = self.target.is_dir()
         """A live version exists, to compare new files with."""
         self._had_spare = os.path.lexists(self.spare)
@@ -264,6 +295,8 @@ class StagedTree:
         # one this run made (there was none) goes, so that a failed build leaves nothing behind.
         if exc is not None and self._ready and not self._had_spare:
             shutil.rmtree(self.spare, ignore_errors=True)
+        if exc is not None and self._twin:
+            shutil.rmtree(self.twin, ignore_errors=True)
 
     def write(self, rel: str, data: bytes) -> bool:
         """Make ``rel`` hold ``data`` in the new version; True when that differs from the old one."""
@@ -285,7 +318,8 @@ class StagedTree:
 
     def writer(self) -> SpareWriter:
         """Writes into the spare as :meth:`write` does (the spare must be prepared)."""
-        return SpareWriter(str(self.target) if self._live else "", str(self.spare), self._empty)
+        return SpareWriter(str(self.target) if self._live else "", str(self.spare), self._empty,
+                           str(self.twin) if self._twin else "")
 
     def record(self, rel: str) -> None:
         """Note that ``rel`` was written with new bytes by a :class:`SpareWriter`."""
@@ -306,6 +340,7 @@ class StagedTree:
         if not self.written and not stale:
             if self._ready:  # prepared, but every file came out as it was: no swap
                 self._ready = self._empty = False
+                self._drop_twin()
                 self._save_state(changed=sorted(self._pending))  # what the spare still lacks
             return 0  # nothing changed: no swap
         spare = self._prepared()
@@ -317,8 +352,9 @@ class StagedTree:
                 path.unlink()
             _remove_empty_parents(path.parent, spare)
         _sync_tree(spare)
+        twin = self._twin
         self._swap()
-        self._save_state(changed=sorted(self.written | set(stale)))
+        self._save_state(changed=[] if twin else sorted(self.written | set(stale)))  # a twin is the same
         return len(stale)
 
     # -- the spare ----------------------------------------------------------------------------
@@ -331,10 +367,14 @@ class StagedTree:
         self._save_state(changed=None)  # from here the spare may be half done: distrust it if we die
         for leftover in self.target.parent.glob(f".{self.target.name}.staging-*"):
             shutil.rmtree(leftover, ignore_errors=True)  # from an earlier version of this tool
+        shutil.rmtree(self.twin, ignore_errors=True)  # what a killed first build left
         if not self.target.is_dir():
             shutil.rmtree(self.spare, ignore_errors=True)
             self.spare.mkdir(parents=True)
             self._empty = True
+            if self._wants_twin:
+                self.twin.mkdir()
+                self._twin = True
         elif state is not None and state.get("changed") is not None and self.spare.is_dir() \
                 and state.get("live") == _identity(self.target) and state.get("spare") == _identity(self.spare):
             self._pending = set(state["changed"])  # copied from the live version at publish, unless rewritten
@@ -345,9 +385,17 @@ class StagedTree:
         self._ready = True
         return self.spare
 
+    def _drop_twin(self) -> None:
+        if self._twin:
+            shutil.rmtree(self.twin, ignore_errors=True)
+            self._twin = False
+
     def _swap(self) -> None:
         if not self.target.exists():
             os.rename(self.spare, self.target)
+            if self._twin:
+                os.rename(self.twin, self.spare)  # the same files: a spare with nothing to catch up
+                self._twin = False
         elif not exchange(self.spare, self.target):
             # Two renames: for a moment there is no ``target``.
             old = self.spare.with_name(self.spare.name + "-old")

@@ -26,7 +26,7 @@ import itertools
 import os
 import threading
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -100,6 +100,17 @@ def build(config: SiteConfig, *, jobs: int | None = None, pseudo: bool = False,
         cache.close()  # committed; a later build (a preview server's) opens the database again
 
 
+def rebuild_expected(env: Mapping[str, str] | None = None) -> bool:
+    """Whether a rebuild may follow here, for a first build to leave the spare site folder ready.
+
+    Not in continuous integration (``CI`` set, as GitHub Actions, GitLab CI and
+    most others set it), where each build starts from a clean checkout and the
+    spare would cost the build a hard link per file for nothing.
+    """
+    env = os.environ if env is None else env
+    return env.get("CI", "").strip().lower() in ("", "0", "false", "no")
+
+
 def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
            progress: Callable[[int, int], None] | None, session: Session | None) -> BuildReport:
     locales = (*config.locales, pseudo_locale()) if pseudo else config.locales
@@ -131,7 +142,8 @@ def _build(config: SiteConfig, jobs: int, pseudo: bool, cache: BuildCache,
     report = BuildReport(languages=len(config.locales),
                          statuses={k: v.status for k, v in versions.items() if k[1] != PSEUDO_CODE})
     only = _pages_to_redo(model, inputs, last_inputs, last_index, manifest, config.output_dir)
-    with StagedTree(config.output_dir) as tree:  # the old site stays whole until the new one is
+    # The old site stays whole until the new one is.
+    with StagedTree(config.output_dir, twin=rebuild_expected()) as tree:
         new_manifest = _render_pages(model, inputs, cache, manifest, jobs, report, tree, only)
         new_manifest.update(_write_assets(config, report, tree))
         # What the last build wrote is what may have to go (no walk of the output); without

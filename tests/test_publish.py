@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import pickle
+import shutil
 from pathlib import Path
 
-from conftest import snapshot
+import pytest
+from conftest import run_cli, snapshot
 
+from i18n import files
 from i18n.files import StagedTree
+from i18n.site import rebuild_expected
+
+link_tree = files._link_tree
 
 V1 = {"index.html": b"home 1", "ko/a.html": b"a 1", "ko/b.html": b"b 1", "assets/s.css": b"css"}
 V2 = {**V1, "ko/a.html": b"a 2", "en/c.html": b"c 1"}
@@ -79,3 +86,78 @@ def test_files_the_last_version_changed_are_copied_only_when_not_written_again(t
     v5 = {**v4, "index.html": b"home 5"}
     assert publish(site, v5) == (1, 0)
     assert snapshot(site) == v5 and snapshot(spare) == v4
+
+
+def _inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_first_version_leaves_the_spare_ready_as_hard_links(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, spare = tmp_path / "_site", tmp_path / "._site.previous"
+    (tmp_path / "._site.next").mkdir()  # what a killed first build left: not kept
+    (tmp_path / "._site.next" / "stray.html").write_bytes(b"left")
+    publish(site, V1)
+    assert snapshot(site) == V1 and snapshot(spare) == V1
+    assert _inodes(spare) == _inodes(site)  # the same files, not copies
+    assert not (tmp_path / "._site.next").exists()
+    assert json.loads((tmp_path / "._site.state").read_text())["changed"] == []
+
+    def no_walk(source: Path, dest: Path) -> None:
+        raise AssertionError("the spare was made again from the live site")
+
+    monkeypatch.setattr(files, "_link_tree", no_walk)
+    assert publish(site, V2) == (2, 0)  # the first rebuild finds its spare ready
+    assert snapshot(site) == V2 and snapshot(spare) == V1
+    assert (site / "assets" / "s.css").stat().st_ino == (spare / "assets" / "s.css").stat().st_ino
+
+
+def test_without_a_twin_the_first_rebuild_makes_the_spare(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site, spare = tmp_path / "_site", tmp_path / "._site.previous"
+    with StagedTree(site, twin=False) as tree:
+        for rel, data in V1.items():
+            tree.write(rel, data)
+        tree.publish(V1)
+    assert snapshot(site) == V1 and not spare.exists()
+    made = []
+    monkeypatch.setattr(files, "_link_tree", lambda source, dest: made.append(dest) or link_tree(source, dest))
+    assert publish(site, V2) == (2, 0)
+    assert made == [spare] and snapshot(site) == V2 and snapshot(spare) == V1
+
+
+def test_a_failed_first_build_leaves_nothing(tmp_path: Path) -> None:
+    with pytest.raises(RuntimeError), StagedTree(tmp_path / "_site") as tree:
+        tree.write("index.html", b"home")
+        raise RuntimeError("a page failed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["._site.state"]
+
+
+def test_workers_writing_a_first_version_fill_the_twin(tmp_path: Path) -> None:
+    """A :class:`SpareWriter` (as a worker has it) puts each file in the twin too, folders and all."""
+    site, spare = tmp_path / "_site", tmp_path / "._site.previous"
+    with StagedTree(site) as tree:
+        writer = pickle.loads(pickle.dumps(tree.prepare()))
+        for rel, data in V2.items():
+            assert writer.write(rel, data)
+            tree.record(rel)
+        tree.publish(V2)
+    assert snapshot(site) == V2 and snapshot(spare) == V2 and _inodes(spare) == _inodes(site)
+
+
+def test_a_first_build_leaves_the_spare_ready_except_in_continuous_integration(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    result = run_cli(site, "build")
+    assert result.returncode == 0, result.stderr
+    assert snapshot(site / "._site.previous") == snapshot(site / "_site")
+    for leftover in ("_site", "._site.previous", "._site.state", ".cache"):
+        shutil.rmtree(site / leftover) if (site / leftover).is_dir() else (site / leftover).unlink()
+    monkeypatch.setenv("CI", "true")
+    result = run_cli(site, "build")
+    assert result.returncode == 0, result.stderr
+    assert (site / "_site" / "index.html").is_file() and not (site / "._site.previous").exists()
+
+
+@pytest.mark.parametrize(("value", "expected"), [(None, True), ("", True), ("false", True), ("0", True),
+                                                 ("true", False), ("1", False), ("yes", False)])
+def test_continuous_integration_is_told_by_its_variable(value: str | None, expected: bool) -> None:
+    assert rebuild_expected({} if value is None else {"CI": value}) is expected
