@@ -271,7 +271,7 @@ class StagedTree:
         self.spare = self.target.with_name(f".{self.target.name}.previous")
         self.state_file = self.target.with_name(f".{self.target.name}.state")
         self.twin = self.target.with_name(f".{self.target.name}.next")
-        """In a first build, the same files again (hard links): the spare once the spare goes live."""
+        """In a first build, the same files again (hard links): the spare once the first version is live."""
         self.written: set[str] = set()
         """Relative paths written with new bytes."""
         self._ready = False
