@@ -154,10 +154,7 @@ def _link_tree(source: Path, dest: Path) -> None:
             if os.path.islink(src):
                 os.symlink(os.readlink(src), dst)
                 continue
-            try:
-                os.link(src, dst)
-            except OSError:
-                shutil.copy2(src, dst)
+            _link_into(src, dst)
 
 
 def _holds(path: Path | str, data: bytes) -> bool:
@@ -230,7 +227,7 @@ class SpareWriter:
             _link_into(path, os.path.join(self.twin, rel))
 
 
-def _link_into(source: str, dest: str) -> None:
+def _link_into(source: Path | str, dest: Path | str) -> None:
     """Hard-link the file ``source`` at ``dest`` (a copy where links are refused), making folders."""
     for attempt in range(2):
         try:
@@ -433,10 +430,7 @@ def _copy_over(source: Path, dest: Path, root: Path) -> None:
     """Make ``dest`` what ``source`` is (a hard link to it), or absent when ``source`` is."""
     if source.is_file() and not source.is_symlink():
         _make_room(dest, root)
-        try:
-            os.link(source, dest)
-        except OSError:
-            shutil.copy2(source, dest)
+        _link_into(source, dest)
     else:
         if dest.is_symlink() or dest.is_file():
             dest.unlink()
