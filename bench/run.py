@@ -162,6 +162,30 @@ def _rm(*paths: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+class Trash:
+    """Old trees, moved aside (one ``rename`` each) and deleted when the benchmark ends.
+
+    A cold build is a fresh clone's: nothing deleted just before it.  Deleting the
+    previous run's trees right before the next cold build would charge it for the
+    harness's work on a file system that, when it makes an inode, skips past the ones
+    deleted in the last minute (ext4 without a journal): see BENCHMARKS.md.
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.count = 0
+
+    def put(self, *paths: Path) -> None:
+        for path in paths:
+            if os.path.lexists(path):
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.count += 1
+                os.rename(path, self.folder / str(self.count))
+
+    def empty(self) -> None:
+        _rm(self.folder)
+
+
 def snapshot_code(dest: Path) -> Path:
     """Copy ``build.py`` and ``i18n/`` (as they are now, edits included); returns the copied build.py."""
     shutil.rmtree(dest, ignore_errors=True)
@@ -187,8 +211,10 @@ def has_jobs_option(build: Path) -> bool:
 class Bench:
     """Runs the scenarios of one corpus size and collects rows."""
 
-    def __init__(self, args: argparse.Namespace, size: int, out: Path, hugo: str | None, build: Path):
+    def __init__(self, args: argparse.Namespace, size: int, out: Path, hugo: str | None, build: Path,
+                 trash: Trash):
         self.args = args
+        self.trash = trash
         self.build = build
         self.size = size
         self.out = out
@@ -241,16 +267,18 @@ class Bench:
         """Cold builds of the three tools, interleaved run by run so drift hits all alike."""
         for _ in range(self.args.runs):
             # As a fresh clone has it: no site, no cache, and no spare site folder a first build
-            # would first have to delete (it also keeps one, ready for the first rebuild).
-            _rm(self.site / "_site", self.site / ".cache", self.site / "._site.previous")
+            # would first have to delete (it also keeps one, ready for the first rebuild); the old
+            # trees are moved aside, not deleted (see Trash).
+            self.trash.put(self.site / "_site", self.site / ".cache", self.site / "._site.previous",
+                           self.site / "._site.state")
             self.record("cold", "ours", self.ours("build"))
             if not self.args.no_floor:
-                _rm(self.out / "floor-out")
+                self.trash.put(self.out / "floor-out")
                 self.record("cold", "floor", [sys.executable, str(FLOOR), str(self.out / "markdown"),
                                               str(self.out / "floor-out"), "--jobs", "2"])
             if self.hugo:
                 hugo_dir = self.out / "hugo"
-                _rm(hugo_dir / "public", hugo_dir / "resources", hugo_dir / ".hugo_cache")
+                self.trash.put(hugo_dir / "public", hugo_dir / "resources", hugo_dir / ".hugo_cache")
                 self.record("cold", "hugo", self.hugo_cmd())
 
     def _middle_post(self) -> tuple[str, Path]:
@@ -461,16 +489,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     rows: list[Row] = []
     generation: dict[int, float] = {}
     profile_text = ""
+    trash = Trash(workdir / "trash")
+    trash.empty()  # a killed run's, deleted before anything is measured
     try:
         for size in args.size_list:
             out = workdir / f"corpus-{size}"
+            trash.put(out)  # an earlier run's corpus (--workdir)
             started = time.perf_counter()
             corpus.generate(out, size, args.seed, args.partial, build=build)
             generation[size] = time.perf_counter() - started
-            rows += Bench(args, size, out, hugo, build).run_all()
+            rows += Bench(args, size, out, hugo, build, trash).run_all()
             if args.profile and not profile_text:
                 profile_text = profile(out / "site", build)
     finally:
+        trash.empty()
         if not args.workdir and not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)
     found = verdicts(rows)

@@ -135,3 +135,20 @@ def test_the_first_update_is_a_target_of_its_own() -> None:
     warm = run.Row(1000, "update", "ours", [run.Sample(0.5, 0.5, 0, 0), run.Sample(0.6, 0.6, 0, 0)])
     found = {v["target"]: v["pass"] for v in run.verdicts([first, warm])}
     assert found == {"update of all catalogs, warm": True, "update of all catalogs, first (no cache)": False}
+
+
+def test_trash_moves_old_trees_aside_until_emptied(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "_site" / "ko").mkdir(parents=True)
+    (site / "_site" / "ko" / "index.html").write_text("old", encoding="utf-8")
+    (site / ".cache").mkdir()
+    trash = run.Trash(tmp_path / "trash")
+    trash.put(site / "_site", site / ".cache", site / "._site.previous")  # the last one is missing
+    assert not (site / "_site").exists() and not (site / ".cache").exists()
+    kept = sorted(p.relative_to(trash.folder).as_posix() for p in trash.folder.rglob("*"))
+    assert kept == ["1", "1/ko", "1/ko/index.html", "2"]
+    (site / "_site").mkdir()  # the next run's tree takes the name; the old one stays aside
+    trash.put(site / "_site")
+    assert sorted(p.name for p in trash.folder.iterdir()) == ["1", "2", "3"]
+    trash.empty()
+    assert not trash.folder.exists()
