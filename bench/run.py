@@ -62,6 +62,8 @@ class Sample:
     """``ru_maxrss`` of the child from ``wait4`` (its largest process)."""
     tree_kib: int
     """Largest sampled sum of RSS over the child's process tree."""
+    sys_s: float = 0.0
+    """The system (kernel) part of :attr:`cpu_s`."""
 
     @property
     def peak_kib(self) -> int:
@@ -138,7 +140,7 @@ def measure(cmd: Sequence[str], cwd: Path | None = None, log: Path | None = None
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log else ""
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{tail}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss), peak[0])
+    return Sample(wall, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss), peak[0], usage.ru_stime)
 
 
 def hugo_binary() -> str:
@@ -365,15 +367,16 @@ def _mib(kib: float) -> str:
 
 def table(rows: list[Row]) -> str:
     """Markdown table of every scenario."""
-    out = ["| posts | scenario | tool | median wall (s) | min–max wall (s) | median CPU (s) | ms/page (wall) "
-           "| peak RSS wait4 (MiB) | peak RSS tree (MiB) | note |",
-           "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    out = ["| posts | scenario | tool | median wall (s) | min–max wall (s) | median CPU (s) | of it, system (s) "
+           "| ms/page (wall) | peak RSS wait4 (MiB) | peak RSS tree (MiB) | note |",
+           "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
         walls = [s.wall_s for s in r.samples]
         per_page = "—" if r.scenario in ("update", "update-first", "extract") \
             else f"{1000 * r.median('wall_s') / (3 * r.size):.2f}"
         out.append(f"| {r.size} | {r.scenario} | {r.tool} | {r.median('wall_s'):.2f} | "
-                   f"{min(walls):.2f}–{max(walls):.2f} | {r.median('cpu_s'):.2f} | {per_page} | "
+                   f"{min(walls):.2f}–{max(walls):.2f} | {r.median('cpu_s'):.2f} | {r.median('sys_s'):.2f} | "
+                   f"{per_page} | "
                    f"{_mib(r.median('maxrss_kib'))} | "
                    f"{_mib(r.median('tree_kib'))} | {r.note} |")
     return "\n".join(out)

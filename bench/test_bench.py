@@ -152,3 +152,13 @@ def test_trash_moves_old_trees_aside_until_emptied(tmp_path: Path) -> None:
     assert sorted(p.name for p in trash.folder.iterdir()) == ["1", "2", "3"]
     trash.empty()
     assert not trash.folder.exists()
+
+
+def test_measure_reports_system_time_apart() -> None:
+    # A child that spends its time in the kernel (creating and deleting files) shows it.
+    code = ("import os, tempfile\nd = tempfile.mkdtemp()\n"
+            "for i in range(3000):\n    p = os.path.join(d, str(i)); open(p, 'w').close(); os.unlink(p)\n"
+            "os.rmdir(d)")
+    sample = run.measure([sys.executable, "-c", code])
+    assert 0 < sample.sys_s <= sample.cpu_s
+    assert "of it, system (s)" in run.table([run.Row(1, "cold", "ours", [sample])])
