@@ -525,6 +525,14 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
         if kept is not None and entry.previous_id in ([], kept[0]):
             entry.previous_id = kept[0]
             set_previous_context(entry, kept[1])
+        elif entry.fuzzy and entry.previous_id:
+            # Matched to an entry that was already fuzzy: its translation is of *that* entry's
+            # previous msgid, which stays (as ``msgmerge --previous`` keeps it).
+            matched = entry.previous_id[0] if len(entry.previous_id) == 1 else tuple(entry.previous_id)
+            kept = previous.get((matched, entry.context))
+            if kept is not None:
+                entry.previous_id = kept[0]
+                set_previous_context(entry, kept[1])
         if entry.id and not entry.string and memory:
             found = memory.get((str(entry.id), entry.context))
             if found:

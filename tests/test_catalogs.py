@@ -162,6 +162,24 @@ def test_previous_msgid_survives_another_update(site: Path) -> None:
     assert fuzzy[0].previous_id[0].endswith("本当にエキサイティングな話です。")
 
 
+def test_a_second_edit_keeps_the_msgid_the_translation_was_made_from(site: Path) -> None:
+    """As ``msgmerge --previous``: ``#|`` stays the source the msgstr translates, across edits."""
+    from i18n.catalogs import read_catalog
+
+    post = site / "content" / "_posts" / f"{POST}.md"
+    original = "**下記は重要な内容を抜粋しました。**"
+    for before, after in ((original, "**下記は特に重要な内容を抜粋しました。**"),
+                          ("**下記は特に重要な内容を抜粋しました。**", "**下記は特に重要な内容を抜粋しました！**")):
+        post.write_text(post.read_text("utf-8").replace(before, after), encoding="utf-8")
+        run_cli(site, "extract")
+        assert run_cli(site, "update").returncode == 0
+        entry = read_catalog(po(site, "ko"), site).get(after)
+        assert entry is not None and entry.fuzzy
+        assert entry.previous_id == [original]
+        assert str(entry.string).startswith("**아래는")
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(po(site, "ko"))]).returncode == 0
+
+
 def test_a_deleted_block_that_comes_back_gets_its_translation_back(site: Path) -> None:
     post = site / "content" / "_posts" / f"{POST}.md"
     text = post.read_text("utf-8")
