@@ -33,6 +33,8 @@ from .text import plain_text
 
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 _IAL = re.compile(r"\{:[^{}]*\}")
+_HEADING_ID = re.compile(r"\{#[^{}\s]+[^{}]*\}")
+"""A heading's explicit id (``## Title {#id}``), which links to the heading use in every language."""
 _CODE = re.compile(r"(`+)(.+?)\1")
 _LINK = re.compile(r"!?\[[^\]]*\]\(((?:[^()\s]|\([^()\s]*\))*)[^)]*\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--")
@@ -71,7 +73,8 @@ def entry_errors(msgid: str, msgstr: str) -> list[str]:
     return _protected(msgid, msgstr) + _markup(msgid, msgstr)
 
 
-_PROTECTED = (("Liquid tags", _LIQUID, "{"), ("attribute lists", _IAL, "{"), ("inline code", _CODE, "`"))
+_PROTECTED = (("Liquid tags", _LIQUID, "{"), ("attribute lists", _IAL, "{"), ("heading ids", _HEADING_ID, "{#"),
+              ("inline code", _CODE, "`"))
 """What must be copied unchanged, and a character without which neither side can hold one."""
 
 
