@@ -130,6 +130,27 @@ def _line_of_key(front: str, key: str) -> int:
     return front.count("\n", 0, m.start()) + 2 if m else 1
 
 
+_TERM_KEYS = ("categories", "tags")
+
+
+def _terms_value(value: object, key: str, where: Location) -> str | list[str]:
+    """Categories or tags as Jekyll takes them: words separated by spaces, or a list of words.
+
+    A number or a date stands for its text, a boolean for YAML's ``true`` or
+    ``false`` (Jekyll's spelling); a mapping or a nested list is an error.
+    """
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        if item is None:
+            continue  # an empty list item ("- ")
+        if isinstance(item, (dict, list)):
+            raise PipelineError(where, f"{key} must be words separated by spaces or a list of words, "
+                                       f"not {'a mapping' if isinstance(item, dict) else 'a nested list'}")
+        out.append(("true" if item else "false") if isinstance(item, bool) else str(item))
+    return out if isinstance(value, list) else out[0]
+
+
 def read_post(path: Path, root: Path) -> Post:
     """Read one post; raise :class:`PipelineError` located at the offending line."""
     where = Location.of(path, root=root)
@@ -155,6 +176,9 @@ def read_post(path: Path, root: Path) -> Post:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     m_front = _FRONT_MATTER.match(text)
     if not m_front:
+        if re.match(r"---[ \t]*(?:\n|\Z)", text):
+            raise PipelineError(Location(where.path, 1),
+                                "the front matter opened on this line is never closed (a '---' line ends it)")
         raise PipelineError(Location(where.path, 1), "no front matter: a post starts with a '---' line")
     front = m_front.group(1) or ""
     meta = _front_matter(front, where.path)
@@ -178,6 +202,9 @@ def read_post(path: Path, root: Path) -> Post:
             raise PipelineError(Location(where.path, _line_of_key(front, "last_modified_at")),
                                 f"cannot read last_modified_at {meta['last_modified_at']!r}")
         modified = parsed
+    for key in _TERM_KEYS:
+        if meta.get(key) is not None:
+            meta[key] = _terms_value(meta[key], key, Location(where.path, _line_of_key(front, key)))
     return Post(path=path, location=where, slug=str(meta.get("slug") or slug), date=date,
                 modified=modified, meta=meta, body=body, body_line=body_line, front=front)
 

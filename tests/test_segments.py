@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from i18n.segments import assemble, segment_body
 from i18n.text import join_lines
 
@@ -72,3 +74,17 @@ def test_heading_ids_come_from_the_source_and_are_unique() -> None:
     seg = segment_body("## 同じ\n\n## 同じ\n", "post.md")
     out = assemble(seg, lambda m: "Same", False)
     assert out == "## Same {#同じ}\n\n## Same {#同じ_1}\n"
+
+
+def test_taxonomy_terms_are_spelled_as_jekyll_spells_them(tmp_path: Path) -> None:
+    from i18n.articles import post_info
+    from i18n.content import read_post
+    from i18n.segments import taxonomy_terms
+
+    path = tmp_path / "2025-01-01-terms.md"
+    path.write_text("---\ntitle: t\ncategories: AI 2024\ntags: [1, true, ~, Tesla]\n---\n\n本文。\n", encoding="utf-8")
+    post = read_post(path, tmp_path)
+    assert [(key, term) for key, term, _ in taxonomy_terms(post)] == [
+        ("categories", "AI"), ("categories", "2024"), ("tags", "1"), ("tags", "true"), ("tags", "Tesla")]
+    info = post_info(post)
+    assert (info.categories, info.tags) == (("AI", "2024"), ("1", "true", "Tesla"))
