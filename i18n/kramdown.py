@@ -48,6 +48,8 @@ TOC_MARKER = "\ue010toc\ue010"
 """Paragraph text that Python-Markdown's ``toc`` extension replaces (what ``* TOC`` + ``{:toc}`` becomes)."""
 _BLOCK_IAL_MARK = "\ue011"
 """Prefix of a block attribute list that belongs to the block before it."""
+_NEXT_IAL_MARK = "\ue012"
+"""Prefix of a block attribute list that belongs to the block after it."""
 _TOC_IAL = re.compile(r"^ {0,3}\{:\s*toc\s*\}\s*$")
 _BLOCK_IAL = re.compile(r"^ {0,3}\{:(?!:)[^{}]*\}\s*$")
 _LIST_ITEM = re.compile(r"^ {0,3}([*+-]|\d+\.)[ \t]")
@@ -215,7 +217,7 @@ class BlockIalPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         block_start = 0  # index in ``out`` of the first line of the current block
-        for line in lines:
+        for i, line in enumerate(lines):
             if not line.strip():
                 out.append(line)
                 block_start = len(out)
@@ -227,6 +229,10 @@ class BlockIalPreprocessor(Preprocessor):
                 out.extend(["", TOC_MARKER, ""])
             elif after_block and _BLOCK_IAL.match(line):
                 out.extend(["", _BLOCK_IAL_MARK + line.strip(), ""])
+            elif block_start == len(out) and _BLOCK_IAL.match(line) and not _TOC_IAL.match(line) \
+                    and i + 1 < len(lines) and lines[i + 1].strip() and not _BLOCK_IAL.match(lines[i + 1]):
+                # A block attribute list on the line before a block belongs to that block.
+                out.extend(["", _NEXT_IAL_MARK + line.strip(), ""])
             else:
                 out.append(line)
                 continue
@@ -243,15 +249,38 @@ class BlockIalTreeprocessor(Treeprocessor):
             attr_list = self.md.treeprocessors["attr_list"]
         for parent in list(root.iter()):
             previous: etree.Element | None = None
+            leading: list[str] = []
             for child in list(parent):
                 text = child.text or ""
-                if child.tag == "p" and text.startswith(_BLOCK_IAL_MARK) and not len(child):
-                    ial = text[len(_BLOCK_IAL_MARK):].strip()[1:-1].lstrip(":")
-                    if previous is not None and isinstance(attr_list, AttrListTreeprocessor):
+                if child.tag == "p" and text.startswith((_BLOCK_IAL_MARK, _NEXT_IAL_MARK)) and not len(child):
+                    ial = text[1:].strip()[1:-1].lstrip(":")
+                    if text.startswith(_NEXT_IAL_MARK):
+                        leading.append(ial)
+                    elif previous is not None and isinstance(attr_list, AttrListTreeprocessor):
                         attr_list.assign_attrs(previous, ial)
                     parent.remove(child)
                     continue
+                if leading and isinstance(attr_list, AttrListTreeprocessor):
+                    _assign_before(attr_list, child, leading)
+                leading = []
                 previous = child
+
+
+def _assign_before(attr_list: AttrListTreeprocessor, el: etree.Element, ials: list[str]) -> None:
+    """Give ``el`` the attribute lists written before it, as if they came before its own.
+
+    Its own (given after it, already applied) win for the same attribute; classes add up
+    in the order written, as kramdown adds them.
+    """
+    lead = etree.Element(el.tag)
+    for ial in ials:
+        attr_list.assign_attrs(lead, ial)
+    for key, value in lead.items():
+        own = el.get(key)
+        if key == "class":
+            el.set(key, f"{value} {own}" if own else value)
+        elif own is None:
+            el.set(key, value)
 
 
 class KramdownTocTreeprocessor(Treeprocessor):

@@ -263,7 +263,7 @@ def test_index_shows_the_excerpt_before_more_else_the_first_paragraph(imported: 
     root, _ = imported
     ja = (root / "_site" / "ja" / "index.html").read_text("utf-8")
     assert ('<div class="excerpt"><p>テスラの完全自動運転（FSD）について、仕組みを順に紹介します。</p>\n'
-            "<p>この記事の後半では、経路計画のコードも紹介します。</p></div>") in ja
+            '<p class="lead">この記事の後半では、経路計画のコードも紹介します。</p></div>') in ja
     # No separator: the first paragraph, its footnote reference left out (the footnote is not on the index).
     assert ('<div class="excerpt"><p>ベータ版を一週間使ってみました。<strong>右折</strong>がとても<em>滑らか</em>'
             "です。</p></div>") in ja

@@ -58,6 +58,18 @@ def test_reading_time_counts_every_character_but_whitespace() -> None:
     assert reading_minutes("<p>\u3000a\u00a0<b>b</b>\n</p>", one_a_minute) == 2
 
 
+def test_block_attribute_list_before_a_block_attaches_to_it_as_in_kramdown() -> None:
+    assert markdown_to_html("{: .notice}\n前置の段落。", "ja") == '<p class="notice">前置の段落。</p>'
+    # Before and after: classes add up in the order written (kramdown: "notice notice--info").
+    assert markdown_to_html("{: .notice}\n段落。\n{: .notice--info}", "ja") == \
+        '<p class="notice notice--info">段落。</p>'
+    assert markdown_to_html("{: #intro}\n## 見出し", "ja") == '<h2 id="intro">見出し</h2>'
+    assert markdown_to_html("{: .steps}\n1. 一\n2. 二", "ja") == '<ol class="steps">\n<li>一</li>\n<li>二</li>\n</ol>'
+    # Not before a block (a blank line follows), or quoted as code: text, as before.
+    assert "{: .solo}" in markdown_to_html("{: .solo}\n\n段落。", "ja")
+    assert markdown_to_html("`{: .x}`\n段落。", "ja") == "<p><code>{: .x}</code>\n段落。</p>"
+
+
 def test_an_inline_attribute_list_ends_at_its_first_brace() -> None:
     # As kramdown reads it; Python-Markdown's own pattern reached the line's last '}' and moved
     # the text in between ("a c} b").
