@@ -240,6 +240,58 @@ class BlockIalPreprocessor(Preprocessor):
         return out
 
 
+_MARKER = re.compile(r"( *)([*+-]|\d{1,9}[.)])( +|$)")
+_RULE = re.compile(r" {0,3}([*_-])(?: *\1){2,} *$")
+
+
+class ListIndentPreprocessor(Preprocessor):
+    """Re-indent list items as kramdown reads them, for Python-Markdown's four-space rule.
+
+    kramdown (and GFM) put a list item's content at the column of its first
+    character after the marker: ``* a`` then ``  * b`` nests ``b``, and ``  more``
+    after a blank line continues ``a``.  Python-Markdown wants four spaces per
+    level.  Each line inside a list is moved to four spaces per level, keeping
+    its indentation relative to its item's content (so an indented code block
+    in an item stays one).  Lines outside lists are untouched.  Runs after fenced
+    code and raw HTML are stashed.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any(_MARKER.match(line) for line in lines):
+            return lines
+        out: list[str] = []
+        items: list[tuple[int, int]] = []  # open items, innermost last: (content column in, out)
+        blank_before = True
+        for line in lines:
+            if not line.strip():
+                out.append(line)
+                blank_before = True
+                continue
+            indent = len(line) - len(line.lstrip(" "))
+            m = _MARKER.match(line)
+            if m and not _RULE.match(line) and (not items or indent < items[-1][0] + 4) \
+                    and (items or indent < 4):
+                while items and indent < items[-1][0]:
+                    items.pop()
+                at = items[-1][1] if items else indent
+                gap = len(m.group(3))
+                content = indent + len(m.group(2)) + (gap if 0 < gap <= 4 else 1)
+                items.append((content, at + 4))
+                out.append(" " * at + line[indent:])
+            elif items and blank_before:
+                while items and indent < items[-1][0]:  # a line less indented than an item ends it
+                    items.pop()
+                if items:
+                    column, at = items[-1]
+                    out.append(" " * (at + indent - column) + line[indent:])
+                else:
+                    out.append(line)  # the line after a list
+            else:
+                out.append(line)  # outside lists, or a paragraph's next line (lazy or not, as it was)
+            blank_before = False
+        return out
+
+
 class BlockIalTreeprocessor(Treeprocessor):
     """Apply each marked attribute list to the element before it, then drop it."""
 
@@ -337,6 +389,7 @@ class KramdownExtension(Extension):
         md.treeprocessors.register(SourceLangTreeprocessor(md, self.source_lang), "source_lang", 3)
         # After fenced code (25) and raw HTML (20) are stashed; the toc extension runs at 5,
         # footnotes at 50, attr_list at 8.
+        md.preprocessors.register(ListIndentPreprocessor(md), "kramdown_list_indent", 16)
         md.preprocessors.register(BlockIalPreprocessor(md), "kramdown_block_ial", 15)
         md.treeprocessors.register(BlockIalTreeprocessor(md), "kramdown_block_ial", 7)
         md.treeprocessors.register(KramdownTocTreeprocessor(md), "kramdown_toc", 4.5)

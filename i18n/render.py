@@ -34,6 +34,7 @@ from markdown.extensions.def_list import DefListExtension
 from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
+from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify_unicode
@@ -57,7 +58,7 @@ def _markdown(source_lang: str, typography: bool, features: frozenset[str] | Non
         # Instances, not names: a name is looked up in every installed package's entry points first.
         extensions=[
             AttrListExtension(), TableExtension(), FencedCodeExtension(), DefListExtension(), AbbrExtension(),
-            MarkdownInHtmlExtension(),
+            MarkdownInHtmlExtension(), SaneListExtension(),  # an <ol> and a <ul> stay two lists, as in kramdown
             FootnoteExtension(USE_DEFINITION_ORDER=False),  # numbered by first reference, as kramdown does
             *smarty,  # kramdown's typographic quotes, dashes, ellipses, « »
             TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="2-4",

@@ -393,3 +393,51 @@ def test_japanese_pages_read_as_jekylls_own_build(imported: tuple[Path, object],
         # Links point into the language's pages (/ja/...), so compare the text, not the markup.
         assert ours == theirs, page
         assert len(ours) > 40
+
+
+class _ListShape(HTMLParser):
+    """Lists, items, code blocks and the words in them: what a reader sees of a list (not <p> looseness)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tokens: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("ul", "ol", "li", "pre"):
+            self.tokens.append(f"<{tag}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("ul", "ol", "li", "pre"):
+            self.tokens.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.tokens += data.split()
+
+
+def _list_shape(html_text: str) -> list[str]:
+    shape = _ListShape()
+    shape.feed(html_text)
+    return shape.tokens
+
+
+LISTS = {
+    "nested by two spaces": "* リスト1\n  * ネスト1\n  * ネスト2\n* リスト2\n",
+    "nested under a number": "1. 一\n   - 子\n2. 二\n",
+    "three levels": "- a\n  - b\n    - c\n- d\n",
+    "four spaces still nest": "* a\n    * b\n* c\n",
+    "an ordered list, then a bullet list": "1. 番号一\n2. 番号二\n\n- 箇条一\n- 箇条二\n",
+    "a paragraph and code in an item": "* a\n\n  続きの段落\n\n      code\n\n* b\n",
+    "a list, then a paragraph": "* a\n* b\n\n段落\n",
+    "a rule is no item": "* a\n\n* * *\n\n段落\n",
+}
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_lists_nest_as_kramdown_nests_them(name: str) -> None:
+    ruby = shutil.which("ruby")
+    assert ruby, "Ruby is not installed (Debian: apt-get install jekyll; .ci/run does it)"
+    kramdown = subprocess.run(
+        [ruby, "-rkramdown", "-rkramdown-parser-gfm", "-e",
+         'print Kramdown::Document.new(STDIN.read, input: "GFM", hard_wrap: false).to_html'],
+        input=LISTS[name], capture_output=True, text=True, check=True, timeout=60).stdout
+    assert _list_shape(markdown_to_html(LISTS[name], "ja")) == _list_shape(kramdown)
