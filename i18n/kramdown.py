@@ -252,7 +252,9 @@ class ListIndentPreprocessor(Preprocessor):
     after a blank line continues ``a``.  Python-Markdown wants four spaces per
     level.  Each line inside a list is moved to four spaces per level, keeping
     its indentation relative to its item's content (so an indented code block
-    in an item stays one).  Lines outside lists are untouched.  Runs after fenced
+    in an item stays one).  A list right after a paragraph line starts a list,
+    as kramdown's GFM parser (Jekyll's default) reads it; Python-Markdown wants a
+    blank line first.  Lines outside lists are untouched.  Runs after fenced
     code and raw HTML are stashed.
     """
 
@@ -271,6 +273,8 @@ class ListIndentPreprocessor(Preprocessor):
             m = _MARKER.match(line)
             if m and not _RULE.match(line) and (not items or indent < items[-1][0] + 4) \
                     and (items or indent < 4):
+                if not items and not blank_before and out and out[-1].strip() and not _BLOCK_IAL.match(out[-1]):
+                    out.append("")  # a list interrupts a paragraph, as in kramdown's GFM parser
                 while items and indent < items[-1][0]:
                     items.pop()
                 at = items[-1][1] if items else indent
@@ -335,6 +339,46 @@ def _assign_before(attr_list: AttrListTreeprocessor, el: etree.Element, ials: li
             el.set(key, value)
 
 
+_TASK = re.compile(r"\[([ xX])\] ")
+
+
+class TaskListTreeprocessor(Treeprocessor):
+    """GFM task list items (``- [ ] to do``, ``- [x] done``) as kramdown's GFM parser marks them up.
+
+    A disabled checkbox replaces the ``[ ]`` or ``[x]``; the item gets
+    ``class="task-list-item"`` and its list ``class="task-list"``.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        for li in root.iter("li"):
+            holder = li
+            if not (li.text or "").strip() and len(li) and li[0].tag == "p":
+                holder = li[0]  # a loose list: the item's text is in its first paragraph
+            text = holder.text or ""
+            marker = UNTRANSLATED_START if text.startswith(UNTRANSLATED_START) else ""
+            m = _TASK.match(text, len(marker))
+            if m is None:
+                continue
+            box = etree.Element("input", {"type": "checkbox", "class": "task-list-item-checkbox",
+                                          "disabled": "disabled"})
+            if m.group(1) != " ":
+                box.set("checked", "checked")
+            box.tail = text[m.end():]
+            holder.text = marker
+            holder.insert(0, box)
+            li.set("class", f"{li.get('class')} task-list-item" if li.get("class") else "task-list-item")
+            self._mark_list(root, li)
+
+    @staticmethod
+    def _mark_list(root: etree.Element, li: etree.Element) -> None:
+        for parent in root.iter():
+            if li in list(parent):
+                classes = (parent.get("class") or "").split()
+                if "task-list" not in classes:
+                    parent.set("class", " ".join([*classes, "task-list"]))
+                return
+
+
 class KramdownTocTreeprocessor(Treeprocessor):
     """Give the table of contents kramdown's markup: ``<ul id="markdown-toc">``, link ids ``markdown-toc-…``."""
 
@@ -393,6 +437,7 @@ class KramdownExtension(Extension):
         md.preprocessors.register(BlockIalPreprocessor(md), "kramdown_block_ial", 15)
         md.treeprocessors.register(BlockIalTreeprocessor(md), "kramdown_block_ial", 7)
         md.treeprocessors.register(KramdownTocTreeprocessor(md), "kramdown_toc", 4.5)
+        md.treeprocessors.register(TaskListTreeprocessor(md), "kramdown_task_list", 4.3)
         md.treeprocessors.register(KramdownFootnoteTreeprocessor(md), "kramdown_footnotes", 4.4)
         attr_list = md.treeprocessors["attr_list"] if "attr_list" in md.treeprocessors else None  # noqa: SIM401 (a Registry has no .get)
         if isinstance(attr_list, AttrListTreeprocessor):

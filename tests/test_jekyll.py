@@ -405,6 +405,8 @@ class _ListShape(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("ul", "ol", "li", "pre"):
             self.tokens.append(f"<{tag}>")
+        elif tag == "input":  # a task list's checkbox
+            self.tokens.append("[x]" if "checked" in dict(attrs) else "[ ]")
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("ul", "ol", "li", "pre"):
@@ -429,6 +431,11 @@ LISTS = {
     "a paragraph and code in an item": "* a\n\n  続きの段落\n\n      code\n\n* b\n",
     "a list, then a paragraph": "* a\n* b\n\n段落\n",
     "a rule is no item": "* a\n\n* * *\n\n段落\n",
+    "a list right after a paragraph": "段落\n* 直後のリスト\n* 二つ目\n",
+    "a numbered list right after a paragraph": "段落\n2. 直後\n3. 次\n",
+    "an indented list right after a paragraph": "段落\n  * 字下げ\n",
+    "a list right after a heading": "# 見出し\n* リスト\n",
+    "a task list": "- [ ] 作業\n- [x] 完了\n- 普通の項目\n",
 }
 
 

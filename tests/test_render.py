@@ -70,6 +70,23 @@ def test_block_attribute_list_before_a_block_attaches_to_it_as_in_kramdown() -> 
     assert markdown_to_html("`{: .x}`\n段落。", "ja") == "<p><code>{: .x}</code>\n段落。</p>"
 
 
+def test_lists_as_kramdown_reads_them() -> None:
+    # A tight list stays tight; two-space nesting nests; a list may follow a paragraph line.
+    assert markdown_to_html("- a\n- b", "ja") == "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"
+    assert markdown_to_html("* 一\n  * 二\n* 三", "ja") == \
+        "<ul>\n<li>一<ul>\n<li>二</li>\n</ul>\n</li>\n<li>三</li>\n</ul>"
+    assert markdown_to_html("段落\n* 項目", "ja") == "<p>段落</p>\n<ul>\n<li>項目</li>\n</ul>"
+
+
+def test_task_list_items_get_kramdowns_checkboxes() -> None:
+    assert markdown_to_html("- [ ] 作業\n- [x] 完了\n- 普通", "ja") == (
+        '<ul class="task-list">\n'
+        '<li class="task-list-item"><input class="task-list-item-checkbox" disabled type="checkbox">作業</li>\n'
+        '<li class="task-list-item"><input checked class="task-list-item-checkbox" disabled type="checkbox">完了</li>\n'
+        "<li>普通</li>\n</ul>")
+    assert markdown_to_html("[ ] 段落", "ja") == "<p>[ ] 段落</p>"  # only in a list
+
+
 def test_an_inline_attribute_list_ends_at_its_first_brace() -> None:
     # As kramdown reads it; Python-Markdown's own pattern reached the line's last '}' and moved
     # the text in between ("a c} b").
