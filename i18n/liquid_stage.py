@@ -395,11 +395,28 @@ def render_span(env: Environment, source: str, begin: int, end: int, variables: 
         while not isinstance(exc, JekyllTagError) and isinstance(exc.__context__, LiquidError):
             exc = exc.__context__
         token = getattr(exc, "token", None)
+        message = str(exc.args[0]) if exc.args else type(exc).__name__
         line = first_line
         if token is not None:
-            line += _line_offset(source, begin + token.start_index, original)
-        message = str(exc.args[0]) if exc.args else type(exc).__name__
+            # A block left open fails at the end of the text (no position): point at its opening tag.
+            index = begin + token.start_index if token.start_index >= 0 else _unclosed(source, begin, end, message)
+            line += _line_offset(source, index, original)
         raise PipelineError(Location(location.path, line), f"Liquid: {message}") from None
+
+
+def _unclosed(source: str, begin: int, end: int, message: str) -> int:
+    """Where the block tag that ``message`` says is never closed opens in ``source[begin:end]`` (else its end)."""
+    m = re.search(r"expected tag end(\w+)", message)
+    if m:
+        opened: list[int] = []
+        for tag in re.finditer(rf"\{{%-?\s*(end)?{re.escape(m.group(1))}\b", source[begin:end]):
+            if tag.group(1) is None:
+                opened.append(begin + tag.start())
+            elif opened:
+                opened.pop()
+        if opened:
+            return opened[-1]
+    return max(begin, end - 1)
 
 
 def _line_offset(source: str, index: int, original: str | None) -> int:

@@ -324,6 +324,9 @@ def test_bad_highlight_and_link_are_errors_at_their_line() -> None:
         ("段落\n\n{% highlight ruby %}\nx\n", "highlight was never closed with endhighlight"),
         ("段落\n\n[a]({% link about.md %})\n",
          "link: 'about.md' is not a post of this site (only posts under _posts are)"),
+        # A block never closed: at its opening tag, not at the end of the text or before it.
+        ("段落\n\n{% if x %}\n\n段落三。\n", "expected tag endif, found end of expression"),
+        ("段落\n\n{% if x %}\n{% if y %}{% endif %}\n段落三。\n", "expected tag endif, found end of expression"),
     ]:
         with pytest.raises(PipelineError) as caught:
             _liquid(source, JekyllSite())
