@@ -33,6 +33,8 @@ from .text import plain_text
 
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 _IAL = re.compile(r"\{:[^{}]*\}")
+_FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
+"""A footnote reference (``[^1]``), which links to its note and back."""
 _HEADING_ID = re.compile(r"\{#[^{}\s]+[^{}]*\}")
 """A heading's explicit id (``## Title {#id}``), which links to the heading use in every language."""
 _CODE = re.compile(r"(`+)(.+?)\1")
@@ -74,7 +76,7 @@ def entry_errors(msgid: str, msgstr: str) -> list[str]:
 
 
 _PROTECTED = (("Liquid tags", _LIQUID, "{"), ("attribute lists", _IAL, "{"), ("heading ids", _HEADING_ID, "{#"),
-              ("inline code", _CODE, "`"))
+              ("footnote references", _FOOTNOTE_REF, "[^"), ("inline code", _CODE, "`"))
 """What must be copied unchanged, and a character without which neither side can hold one."""
 
 
@@ -220,7 +222,8 @@ def numbers_in(text: str) -> set[Decimal]:
 
 
 def _numbers(msgid: str, msgstr: str, target: str) -> list[tuple[str, str]]:
-    missing = numbers_in(msgid) - numbers_in(msgstr)
+    # (a footnote's label is no number of the text: a dropped [^1] is an error of its own)
+    missing = numbers_in(_FOOTNOTE_REF.sub("", msgid)) - numbers_in(_FOOTNOTE_REF.sub("", msgstr))
     if not missing:
         return []
     shown = ", ".join(f"{n:,f}".rstrip("0").rstrip(".") if "." in f"{n:f}" else f"{int(n):,}" for n in sorted(missing))
