@@ -225,7 +225,9 @@ def _checked_bytes(data: bytes, where: Location, locale: SiteLocale | None) -> b
         m = _LANGUAGE.search(data)
         if m and m.group(1).strip():
             declared = m.group(1).decode("utf-8", "replace").strip()
-            if declared.replace("-", "_") != locale.catalog_dir:
+            named = declared.replace("-", "_")
+            # A region under a folder without one is the same language (Poedit writes ko_KR for Korean).
+            if named != locale.catalog_dir and not named.startswith(locale.catalog_dir + "_"):
                 line = data.count(b"\n", 0, m.start()) + 1
                 raise PipelineError(
                     Location(where.path, line),

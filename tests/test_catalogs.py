@@ -133,6 +133,22 @@ def test_language_header_must_match_the_folder(site: Path) -> None:
     assert "Language header says 'ko' but the catalog is in the 'en' folder" in result.stderr
 
 
+def test_a_region_in_the_language_header_is_the_folders_language(site: Path) -> None:
+    """Poedit writes ``Language: ko_KR`` when a translator picks Korean (South Korea)."""
+    path = po(site, "ko")
+    path.write_text(path.read_text("utf-8").replace('"Language: ko\\n"', '"Language: ko_KR\\n"'), "utf-8")
+    before = path.read_bytes()
+    for verb in ("update", "build", "check"):
+        result = run_cli(site, verb)
+        assert result.returncode == 0, result.stderr
+    assert path.read_bytes() == before  # kept as the translator's tool wrote it
+    page = next((site / "_site" / "ko").glob("20*/*/*/*/index.html")).read_text("utf-8")
+    assert "아래는 중요한 내용을 발췌한 것입니다" in page  # the translation is published
+    other = po(site, "en")
+    other.write_text(other.read_text("utf-8").replace('"Language: en\\n"', '"Language: ko_KR\\n"'), "utf-8")
+    assert "Language header says 'ko_KR' but the catalog is in the 'en' folder" in run_cli(site, "build").stderr
+
+
 def test_source_date_epoch_sets_the_creation_date(site: Path, monkeypatch: object) -> None:
     import os
     import sys
