@@ -94,7 +94,9 @@ class _Line(NamedTuple):
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
 _LIQUID_BLOCK = re.compile(r"^\s*\{%-?\s*(raw|highlight|comment)\b")
-_LIQUID_ONLY = re.compile(r"^(\s*(\{%.*?%\}|\{\{.*?\}\}))+\s*$")
+_ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
+_LIQUID_ONLY = re.compile(r"^(\s*(\{%(?:(?!%\}).)*%\}|\{\{(?:(?!\}\}).)*\}\}))+\s*$")
+"""A line of Liquid tags and outputs and nothing else (each ends at its first ``%}`` or ``}}``)."""
 _HTML_BLOCK = re.compile(r"^ {0,3}(<!--|<\?|<![A-Za-z]|</?([A-Za-z][A-Za-z0-9-]*)(\s|/?>|$))")
 _IAL_ONLY = re.compile(r"^ {0,3}\{:[^{}]*\}\s*$|^ {0,3}\{::[^{}]*/?\}\s*$")
 _HR = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
@@ -185,8 +187,9 @@ class _Segmenter:
             return self._one_verbatim
         if _FENCE.match(text):
             return self._fence
-        if _LIQUID_BLOCK.match(text):
-            return self._liquid_block
+        liquid = _LIQUID_BLOCK.match(text)
+        if liquid and not (liquid.group(1) == "raw" and _ENDRAW.search(text)):
+            return self._liquid_block  # (a raw span closed on its line is prose that quotes Liquid)
         if previous_blank and (text.startswith("    ") or text.startswith("\t")):
             return self._indented_code
         if _is_html_block(text):

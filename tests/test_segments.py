@@ -88,3 +88,17 @@ def test_taxonomy_terms_are_spelled_as_jekyll_spells_them(tmp_path: Path) -> Non
         ("categories", "AI"), ("categories", "2024"), ("tags", "1"), ("tags", "true"), ("tags", "Tesla")]
     info = post_info(post)
     assert (info.categories, info.tags) == (("AI", "2024"), ("1", "true", "Tesla"))
+
+
+def test_prose_that_starts_with_liquid_is_a_message() -> None:
+    def messages(text: str) -> list[str]:
+        return [m.msgid for m in segment_body(text, "x.md", 1).messages]
+
+    # Text around or inside a one-line raw span, or between tags, is for translators.
+    raw = "{% raw %}生の {{ x }} テキスト。{% endraw %}"
+    assert messages(raw + "\n") == [raw]
+    assert messages("{% if a %}条件付きの文。{% endif %}\n") == ["{% if a %}条件付きの文。{% endif %}"]
+    # Lines of tags alone, and raw blocks over several lines (code), are not.
+    assert messages('{% include youtubePlayer.html id="abc" %}\n') == []
+    assert messages("{{ page.title }} {% include x.html %}\n") == []
+    assert messages("{% raw %}\n{{ code }}\n{% endraw %}\n") == []
