@@ -509,7 +509,8 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
     if po is None:
         po = _new_catalog(locale.catalog_dir, date)
     for entry in entries(template):
-        key = _obsolete_key(str(entry.id), entry.context)
+        singular = entry.id[0] if isinstance(entry.id, (tuple, list)) else entry.id  # Babel keys a plural so
+        key = _obsolete_key(str(singular), entry.context)
         if entry.id and po.get(entry.id, entry.context) is None and key in po.obsolete:
             po[entry.id] = po.obsolete.pop(key)
     # Babel's update rebuilds unchanged entries from the template, losing the
@@ -543,6 +544,8 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
         # As msgmerge: an obsolete entry keeps its translation, translator comments
         # and flags; its source references and extracted comments no longer hold.
         entry.locations, entry.auto_comments = [], []
+    for key in [k for k in po.obsolete if k in po._messages]:
+        del po.obsolete[key]  # a live entry of that msgid: GNU gettext refuses the pair as a duplicate
     if drop_obsolete:
         po.obsolete.clear()
     return po

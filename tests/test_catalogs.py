@@ -388,3 +388,31 @@ def test_a_header_field_changed_after_reading_is_written_and_the_others_as_read(
     cat.last_translator = "B <b@example.org>"
     header = catalog_bytes(cat).decode("utf-8").split("\n\n")[0]
     assert header == as_written.replace("A <a@example.org>", "B <b@example.org>")
+
+
+def test_a_plural_string_that_comes_back_gets_its_translation_back(tmp_path: Path) -> None:
+    """site.po: a layout's ngettext string removed, then restored (an edit undone)."""
+    import datetime as dt
+
+    from babel.messages.catalog import Catalog
+
+    from i18n.catalogs import catalog_bytes, read_catalog, update_catalog
+    from i18n.locales import site_locale
+
+    when = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+    plural = ("%(num)d minute read", "%(num)d minutes read")
+    with_it, without = Catalog(), Catalog()
+    for template in (with_it, without):
+        template.add("Tags", locations=[("layouts/post.html", 3)])
+    with_it.add(plural, locations=[("layouts/post.html", 9)])
+    ko = update_catalog(None, with_it, site_locale("ko"), when)
+    ko[plural].string = ("%(num)d분 분량",)
+    path = tmp_path / "site.po"
+    for template in (without, with_it):
+        path.write_bytes(catalog_bytes(update_catalog(read_catalog(path, tmp_path) if path.exists() else ko,
+                                                      template, site_locale("ko"), when), prose=False))
+    back = read_catalog(path, tmp_path)
+    entry = back.get(plural[0])
+    assert entry is not None and entry.string[0] == "%(num)d분 분량"
+    assert not back.obsolete
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)]).returncode == 0
