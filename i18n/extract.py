@@ -91,6 +91,7 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _extract_jinja(cat: Catalog, path: Path, root: Path) -> None:
+    _check_layout(path, root)  # Jinja2's extractor skips a layout it cannot parse, and its strings with it
     with path.open("rb") as f:
         for lineno, message, _comments, context in babel_extract(
             "jinja2.ext:babel_extract", f,
@@ -100,6 +101,23 @@ def _extract_jinja(cat: Catalog, path: Path, root: Path) -> None:
             flags = ["python-format"] if any("%(" in m for m in _as_tuple(message)) else []
             add_entry(cat, message, Location(_shown(path, root), lineno), "ui", context=context,
                       flags=flags)
+
+
+def _check_layout(path: Path, root: Path) -> None:
+    """Raise :class:`PipelineError` at the line of a layout that is not UTF-8 or not valid Jinja2."""
+    import jinja2
+
+    data = path.read_bytes()
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise PipelineError(Location(_shown(path, root), data.count(b"\n", 0, exc.start) + 1),
+                            "the file is not valid UTF-8") from None
+    try:
+        jinja2.Environment(extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True).parse(source)
+    except jinja2.TemplateSyntaxError as exc:
+        raise PipelineError(Location(_shown(path, root), exc.lineno),
+                            f"layout {path.name}: {exc.message or 'syntax error'}") from None
 
 
 def _as_tuple(message: str | tuple[str, ...]) -> tuple[str, ...]:

@@ -133,6 +133,19 @@ def reading_minutes(html: str, locale: SiteLocale) -> int:
     return max(1, math.ceil(amount / locale.reading_rate))
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """Jinja2's file loader, a layout that is not UTF-8 being a syntax error at its line (not a traceback)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            found = next((Path(base) / template for base in self.searchpath if (Path(base) / template).is_file()),
+                         Path(template))
+            line = exc.object[:exc.start].count(b"\n") + 1
+            raise jinja2.TemplateSyntaxError("the file is not valid UTF-8", line, template, str(found)) from None
+
+
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
@@ -167,7 +180,7 @@ def make_jinja(locale: SiteLocale, translations: gettext.NullTranslations,
         compiled_dir.mkdir(parents=True, exist_ok=True)
         bytecode = jinja2.FileSystemBytecodeCache(str(compiled_dir))
     env = _Environment(
-        loader=jinja2.FileSystemLoader([*search, str(THEME_DIR / "templates")]),
+        loader=_Loader([*search, str(THEME_DIR / "templates")]),
         bytecode_cache=bytecode,
         auto_reload=False,  # one environment per build: its layouts do not change while it renders
         autoescape=True,

@@ -102,9 +102,17 @@ def euc_kr_catalog(root: Path, expect: dict[str, Any]) -> None:
     po.write_bytes(po.read_text("utf-8").encode("euc-kr", errors="replace"))
 
 
+def shift_jis_layout(root: Path, expect: dict[str, Any]) -> None:
+    theme = (ROOT / "i18n" / "theme" / "templates" / "post.html").read_text("utf-8")
+    layout = root / "layouts" / "post.html"
+    layout.parent.mkdir(exist_ok=True)
+    lines = theme.split("\n")
+    layout.write_bytes("\n".join([*lines[:5], "<!-- 日本語のコメント -->", *lines[5:]]).encode("shift_jis", "replace"))
+
+
 MAKERS: dict[str, Callable[[Path, dict[str, Any]], None]] = {
     f.__name__: f for f in (shift_jis_post, bom_crlf_post, ten_megabyte_post, nested_lists_and_quotes,
-                            symlink_out_of_content, euc_kr_catalog)
+                            symlink_out_of_content, euc_kr_catalog, shift_jis_layout)
 }
 
 
