@@ -136,7 +136,7 @@ def reading_minutes(html: str, locale: SiteLocale) -> int:
 class _Loader(jinja2.FileSystemLoader):
     """Jinja2's file loader, a layout that is not UTF-8 being a syntax error at its line (not a traceback)."""
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         try:
             return super().get_source(environment, template)
         except UnicodeDecodeError as exc:
