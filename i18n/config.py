@@ -86,6 +86,9 @@ class SiteConfig:
         raise KeyError(code)
 
 
+PERMALINK_PLACEHOLDERS = (":year", ":month", ":day", ":title", ":slug")
+"""What :meth:`i18n.urls.Urls.post_path` fills in."""
+
 _KNOWN = {"title", "base_url", "source_locale", "locales", "publish_threshold",
           "permalink", "posts_per_page", "author", "baseurl", "timezone"}
 
@@ -157,6 +160,14 @@ def load_config(root: Path) -> SiteConfig:
     permalink = data.get("permalink", "/:year/:month/:day/:title/")
     if not isinstance(permalink, str) or not permalink.startswith("/") or ":title" not in permalink:
         problems.error(at("permalink"), "'permalink' must start with '/' and contain ':title'")
+    else:
+        unknown = sorted(set(re.findall(r":[a-z_]+", permalink)) - set(PERMALINK_PLACEHOLDERS))
+        if unknown:
+            problems.error(at("permalink"), f"'permalink' placeholders {unknown} are not supported "
+                                            f"(only {' '.join(PERMALINK_PLACEHOLDERS)})")
+        if any(part in (".", "..") for part in permalink.split("/")):
+            problems.error(at("permalink"), "'permalink' must not have '.' or '..' segments "
+                                            "(pages would be written outside their language's folder)")
     per_page = data.get("posts_per_page", 10)
     if not isinstance(per_page, int) or per_page < 1:
         problems.error(at("posts_per_page"), "'posts_per_page' must be a positive integer")

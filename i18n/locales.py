@@ -132,6 +132,9 @@ def site_locale(code: str) -> SiteLocale:
     """Parse a configured locale code; raise ``ValueError`` if CLDR does not know it."""
     if not code or code.strip() != code:
         raise ValueError(f"invalid locale code {code!r}")
+    if "_" in code:  # gettext's spelling, which would reach lang="" and hreflang as it is
+        raise ValueError(f"locale codes are BCP 47 tags, written with '-': {code.replace('_', '-')!r}, "
+                         f"not {code!r} (its catalogs stay in locales/{code}/)")
     try:
         babel_locale = Locale.parse(code, sep="-") if "-" in code else Locale.parse(code)
     except (UnknownLocaleError, ValueError) as exc:
