@@ -154,7 +154,7 @@ def load_config(root: Path) -> SiteConfig:
         locales.insert(0, source)
 
     threshold = data.get("publish_threshold", 0.8)
-    if not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not 0 <= threshold <= 1:
         problems.error(at("publish_threshold"), "'publish_threshold' must be a number from 0 to 1")
         threshold = 0.8
     permalink = data.get("permalink", "/:year/:month/:day/:title/")

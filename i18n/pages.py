@@ -212,7 +212,9 @@ def site_files(model: Model, sitemap: list[dict[str, Any]]) -> list[PageJob]:
     """The sitemap of the pages whose ``sitemap`` entries these are, and ``robots.txt`` (they come last)."""
     code = model.config.source_locale.code
     return [PageJob("/sitemap.xml", "sitemap.xml", code, {"entries": sitemap}),
-            PageJob("/robots.txt", "robots.txt", code, {"sitemap": model.urls.absolute("/sitemap.xml")})]
+            PageJob("/robots.txt", "robots.txt", code, {"sitemap": model.urls.absolute("/sitemap.xml"),
+                                                       "root": model.urls.href("/"),
+                                                       "status": model.urls.href(STATUS_PATH)})]
 
 
 def other_pages(model: Model) -> Iterator[PageJob]:

@@ -290,6 +290,9 @@ def test_a_site_below_a_path_links_everything_below_it(site: Path) -> None:
     hrefs = re.findall(r'(?:href|src)="(/[^"]*)"', html + (built / "ko" / "index.html").read_text("utf-8"))
     assert hrefs and all(h.startswith("/blog/") for h in hrefs), hrefs
     assert f"<loc>{BASE}/blog/</loc>" in (built / "sitemap.xml").read_text("utf-8")
+    robots = (built / "robots.txt").read_text("utf-8")
+    assert "Allow: /blog/\nDisallow: /blog/translation-status/\n" in robots
+    assert robots.endswith(f"Sitemap: {BASE}/blog/sitemap.xml\n")
     assert validate_site(load_config(site)) == []
 
 
