@@ -72,7 +72,18 @@ def check_entry(msgid: str, msgstr: str, target: str = "", source: str = "ja",
 
 def entry_errors(msgid: str, msgstr: str) -> list[str]:
     """The errors of :func:`check_entry` alone: what a build refuses to publish (it runs on every entry)."""
-    return _protected(msgid, msgstr) + _markup(msgid, msgstr)
+    return _protected(msgid, msgstr) + _markup(msgid, msgstr) + _task_box(msgid, msgstr)
+
+
+_TASK_BOX = re.compile(r"\[[ xX]\] ")
+
+
+def _task_box(msgid: str, msgstr: str) -> list[str]:
+    """A task list item's ``[ ]`` or ``[x]`` starts its translation too (else its checkbox is gone)."""
+    box = _TASK_BOX.match(msgid)
+    if box is None or msgstr.startswith(box.group(0)):
+        return []
+    return [f"a task list item's {box.group(0).strip()!r} must start the translation too"]
 
 
 _PROTECTED = (("Liquid tags", _LIQUID, "{"), ("attribute lists", _IAL, "{"), ("heading ids", _HEADING_ID, "{#"),
