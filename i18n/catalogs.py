@@ -509,8 +509,7 @@ def update_catalog(po: Catalog | None, template: Catalog, locale: SiteLocale, da
     if po is None:
         po = _new_catalog(locale.catalog_dir, date)
     for entry in entries(template):
-        singular = entry.id[0] if isinstance(entry.id, (tuple, list)) else entry.id  # Babel keys a plural so
-        key = _obsolete_key(str(singular), entry.context)
+        key = _obsolete_key(entry.id, entry.context)
         if entry.id and po.get(entry.id, entry.context) is None and key in po.obsolete:
             po[entry.id] = po.obsolete.pop(key)
     # Babel's update rebuilds unchanged entries from the template, losing the
@@ -641,9 +640,10 @@ def _fast_text(data: bytes, locale: SiteLocale | None) -> str | None:
         return None
 
 
-def _obsolete_key(msgid: str, context: str | None) -> str | tuple[str, str]:
-    """Babel's key for ``Catalog.obsolete`` (as its ``_key_for``)."""
-    return (msgid, context) if context else msgid
+def _obsolete_key(msgid: str | tuple[str, ...] | list[str], context: str | None) -> str | tuple[str, str]:
+    """Babel's key for ``Catalog.obsolete`` (as its ``_key_for``: a plural's is its singular)."""
+    singular = str(msgid[0] if isinstance(msgid, (tuple, list)) else msgid)
+    return (singular, context) if context else singular
 
 
 def catalog_bytes(cat: Catalog, prose: bool = True) -> bytes:

@@ -29,7 +29,7 @@ from .config import SiteConfig
 from .errors import Location, Problem
 from .glossary import Glossary, read_glossaries
 from .project import SITE_DOMAIN, catalog_path, gather
-from .text import plain_text
+from .text import TASK_BOX, plain_text
 
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 _IAL = re.compile(r"\{:[^{}]*\}")
@@ -75,12 +75,9 @@ def entry_errors(msgid: str, msgstr: str) -> list[str]:
     return _protected(msgid, msgstr) + _markup(msgid, msgstr) + _task_box(msgid, msgstr)
 
 
-_TASK_BOX = re.compile(r"\[[ xX]\] ")
-
-
 def _task_box(msgid: str, msgstr: str) -> list[str]:
     """A task list item's ``[ ]`` or ``[x]`` starts its translation too (else its checkbox is gone)."""
-    box = _TASK_BOX.match(msgid)
+    box = TASK_BOX.match(msgid)
     if box is None or msgstr.startswith(box.group(0)):
         return []
     return [f"a task list item's {box.group(0).strip()!r} must start the translation too"]

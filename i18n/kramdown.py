@@ -40,7 +40,7 @@ from markdown.inlinepatterns import InlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
-from .text import UNTRANSLATED_END, UNTRANSLATED_START
+from .text import TASK_BOX, UNTRANSLATED_END, UNTRANSLATED_START
 
 _DELIMS = re.compile(r"\*{1,2}|_{1,2}")
 _SPECIAL = re.compile(r"[*_\\]")
@@ -339,7 +339,6 @@ def _assign_before(attr_list: AttrListTreeprocessor, el: etree.Element, ials: li
             el.set(key, value)
 
 
-_TASK = re.compile(r"\[([ xX])\] ")
 
 
 class TaskListTreeprocessor(Treeprocessor):
@@ -350,33 +349,35 @@ class TaskListTreeprocessor(Treeprocessor):
     """
 
     def run(self, root: etree.Element) -> None:
-        for li in root.iter("li"):
-            holder = li
-            if not (li.text or "").strip() and len(li) and li[0].tag == "p":
-                holder = li[0]  # a loose list: the item's text is in its first paragraph
-            text = holder.text or ""
-            marker = UNTRANSLATED_START if text.startswith(UNTRANSLATED_START) else ""
-            m = _TASK.match(text, len(marker))
-            if m is None:
-                continue
-            box = etree.Element("input", {"type": "checkbox", "class": "task-list-item-checkbox",
-                                          "disabled": "disabled"})
-            if m.group(1) != " ":
-                box.set("checked", "checked")
-            box.tail = text[m.end():]
-            holder.text = marker
-            holder.insert(0, box)
-            li.set("class", f"{li.get('class')} task-list-item" if li.get("class") else "task-list-item")
-            self._mark_list(root, li)
+        for lst in [el for el in root.iter() if el.tag in ("ul", "ol")]:
+            tasks = [li for li in lst if li.tag == "li" and _check_box(li)]
+            if tasks:
+                _add_class(lst, "task-list")
+            for li in tasks:
+                _add_class(li, "task-list-item")
 
-    @staticmethod
-    def _mark_list(root: etree.Element, li: etree.Element) -> None:
-        for parent in root.iter():
-            if li in list(parent):
-                classes = (parent.get("class") or "").split()
-                if "task-list" not in classes:
-                    parent.set("class", " ".join([*classes, "task-list"]))
-                return
+
+def _add_class(el: etree.Element, name: str) -> None:
+    el.set("class", f"{el.get('class')} {name}" if el.get("class") else name)
+
+
+def _check_box(li: etree.Element) -> bool:
+    """Replace the ``[ ]`` or ``[x]`` that starts ``li``'s text with a disabled checkbox; False if none."""
+    holder = li
+    if not (li.text or "").strip() and len(li) and li[0].tag == "p":
+        holder = li[0]  # a loose list: the item's text is in its first paragraph
+    text = holder.text or ""
+    marker = UNTRANSLATED_START if text.startswith(UNTRANSLATED_START) else ""
+    m = TASK_BOX.match(text, len(marker))
+    if m is None:
+        return False
+    box = etree.Element("input", {"type": "checkbox", "class": "task-list-item-checkbox", "disabled": "disabled"})
+    if m.group(1) != " ":
+        box.set("checked", "checked")
+    box.tail = text[m.end():]
+    holder.text = marker
+    holder.insert(0, box)
+    return True
 
 
 class KramdownTocTreeprocessor(Treeprocessor):

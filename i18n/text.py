@@ -72,3 +72,7 @@ def plain_text(markdown_inline: str) -> str:
 def strip_markers(text: str) -> str:
     """Remove the private untranslated-block markers (never trusted from catalogs)."""
     return text.replace(UNTRANSLATED_START, "").replace(UNTRANSLATED_END, "")
+
+
+TASK_BOX = re.compile(r"\[([ xX])\] ")
+"""What starts a GFM task list item's text: its checkbox, unticked or ticked."""
