@@ -19,6 +19,7 @@ import re
 from babel.messages.catalog import Catalog
 
 from .locales import PSEUDO_CODE, pseudo_locale
+from .text import TASK_BOX
 
 __all__ = ["PSEUDO_CODE", "pseudo_catalog", "pseudo_locale", "pseudo_translate"]
 
@@ -26,8 +27,10 @@ __all__ = ["PSEUDO_CODE", "pseudo_catalog", "pseudo_locale", "pseudo_translate"]
 _PROTECTED = re.compile(
     r"\{%.*?%\}|\{\{.*?\}\}"           # Liquid
     r"|\{:[^{}]*\}"                     # kramdown attribute lists
+    r"|\{#[^{}]*\}"                     # heading ids
+    r"|\[\^[^\]\s]+\]"                   # footnote references
     r"|(`+).+?\1"                       # inline code
-    r"|\]\([^)]*\)"                     # link/image targets
+    r"|\]\(\s*(?:<[^>]*>|[^)\s]*)"          # link/image targets (a title after one is text)
     r"|<[^>]+>|&[#\w]+;"                # HTML tags and entities
     r"|%(?:\([\w]+\))?[#0 +-]?\d*(?:\.\d+)?[diouxXeEfFgGcrs%]"  # printf placeholders
     r"|\{[\w.]*\}"                      # brace placeholders
@@ -35,6 +38,7 @@ _PROTECTED = re.compile(
     r"|\\.|[*_~\[\]#>|]",              # Markdown punctuation
     re.DOTALL,
 )
+_TRAILING_IAL = re.compile(r"[ \t]*\{[:#][^{}\n]*\}[ \t]*$")
 _ACCENTED = dict(zip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ",
                      "ȧƀƈḓḗƒɠħīĵķŀḿƞǿƥɋřşŧŭṽẇẋẏẑȦƁƇḒḖƑƓĦĪĴĶĿḾȠǾƤɊŘŞŦŬṼẆẊẎẐ", strict=True))
 _CJK_LETTERS = "ȧḗīǿŭƀƈḓƒɠħķŀḿƞƥřşŧṽẇẏẑ"
@@ -59,6 +63,12 @@ def pseudo_translate(text: str) -> str:
     """``text`` accented, about 30 % longer and bracketed, markup untouched."""
     if not text.strip():
         return text
+    box = TASK_BOX.match(text)
+    if box:  # a task item's checkbox starts its translation too
+        return box.group(0) + pseudo_translate(text[box.end():])
+    last_ial = _TRAILING_IAL.search(text)
+    if last_ial and last_ial.start():  # a heading's {#id} or a span's {:...} ends the line: keep it there
+        return pseudo_translate(text[:last_ial.start()]) + last_ial.group(0)
     pieces, last, visible = [], 0, 0
     for m in _PROTECTED.finditer(text):
         plain = _transform_text(text[last:m.start()])

@@ -218,9 +218,16 @@ class _OutsideJapanese(HTMLParser):
         self.stack: list[str | None] = []
         self.found: list[str] = []
 
+    TEXT_ATTRIBUTES: ClassVar[set[str]] = {"alt", "title", "aria-label", "placeholder"}
+
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        lang = dict(attrs).get("lang")
+        langs = [x for x in [*self.stack, lang] if x]
+        for name, value in attrs:  # what a reader sees or hears of the element itself
+            if name in self.TEXT_ATTRIBUTES and value and (not langs or langs[-1] != "ja"):
+                self.handle_data(value)
         if tag not in self.VOID:
-            self.stack.append(dict(attrs).get("lang"))
+            self.stack.append(lang)
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in self.VOID and self.stack:
@@ -253,6 +260,21 @@ def test_pseudo_locale_leaves_no_unextracted_japanese(site: Path) -> None:
     assert validate_site(load_config(site)) == []
     # A normal build removes the preview again.
     assert not (build(site) / "en-xa").exists()
+
+
+def test_pseudo_locale_keeps_the_markup_the_gate_protects(site: Path) -> None:
+    """Heading ids, footnote references and task boxes stay as they are; an image's title is text."""
+    post = site / "content" / "_posts" / "2021-03-01-markup.md"
+    post.write_text("---\ntitle: 記号の記事\n---\n\n## 見出し {#intro}\n\n本文に脚注[^note]があります。\n\n"
+                    "[^note]: 注の文です。\n\n- [ ] やること\n- [x] 済んだこと\n\n"
+                    '段落の画像 ![写真](/img/a.png "写真の題名") です。\n', "utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    built = build(site, "--pseudo")
+    html = page(built, "/en-xa/2021/03/01/markup/")
+    assert japanese_outside_ja(html) == []
+    text = html.read_text("utf-8")
+    assert 'id="intro"' in text and 'href="#fn:note"' in text and text.count('type="checkbox"') == 2
+    assert re.search(r'<img alt="[^"]+" src="/img/a.png" title="[^"]+">', text)  # (its Japanese checked above)
 
 
 def test_pseudo_locale_shows_a_hard_coded_string(site: Path) -> None:
