@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import html
 import http.server
+import os
 import signal
 import threading
 import time
@@ -26,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
@@ -210,13 +211,40 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         target = self._html_file()
         if target is None:
             return False
-        generation, problems = self.state.snapshot()
         try:
             page, status = target.read_text(encoding="utf-8"), 200
         except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
-            page, status = _NOT_FOUND, 404
+            page, status = self._not_found_page(), 404
         except UnicodeDecodeError:
             return False  # not ours to rewrite; serve the bytes as they are
+        self._send_page(page, status, head_only)
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """A missing file of any kind gets the site's own "not found" page, as a static host serves it."""
+        if code != http.HTTPStatus.NOT_FOUND or self.command not in ("GET", "HEAD"):
+            super().send_error(code, message, explain)
+            return
+        self._send_page(self._not_found_page(), code, head_only=self.command == "HEAD")
+
+    def _not_found_page(self) -> str:
+        """The built ``/<language>/404.html`` of the address's first folder, else ``/404.html``."""
+        site = Path(self.directory)
+        # The first folder as translate_path finds it (which drops "." and ".." segments).
+        parts = [p for p in unquote(urlsplit(self.path).path).split("/") if p not in ("", ".", "..")]
+        first = parts[0] if parts else ""
+        candidates = [site / "404.html"]
+        if first and first in _child_folders(site):  # (never a path out of the site)
+            candidates.insert(0, site / first / "404.html")
+        for candidate in candidates:
+            try:
+                return candidate.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+        return _NOT_FOUND
+
+    def _send_page(self, page: str, status: int, head_only: bool) -> None:
+        generation, problems = self.state.snapshot()
         body = inject(page, generation, problems).encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -224,7 +252,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.end_headers()
         if not head_only:
             self.wfile.write(body)
-        return True
 
     def _events(self) -> None:
         """Server-sent events: one ``reload`` event for each build newer than ``since``."""
@@ -250,6 +277,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass
         self.close_connection = True
+
+
+def _child_folders(site: Path) -> set[str]:
+    try:
+        return {entry.name for entry in os.scandir(site) if entry.is_dir()}
+    except OSError:
+        return set()
 
 
 _NOT_FOUND = ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Not found</title></head>"

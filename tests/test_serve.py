@@ -189,6 +189,19 @@ def test_missing_page_is_404_with_reload(server: Server) -> None:
     assert "__livereload" in body  # the tab reloads once the page exists
 
 
+@pytest.mark.parametrize(("path", "lang"), [("ko/2030/01/01/not-yet/", "ko"), ("en/missing.png", "en"),
+                                            ("nowhere/at/all", "ja"), ("../ko/x", "ko"), ("missing.html", "ja")])
+def test_missing_address_gets_the_sites_own_404_page_of_its_language(server: Server, path: str, lang: str) -> None:
+    status, body = server.get(path)
+    assert status == 404
+    assert re.search(rf'<html lang="{lang}"', body), body[:300]
+    assert "__livereload" in body and "No page at this address" not in body
+    request = urllib.request.Request(server.url + path, method="HEAD")
+    with pytest.raises(urllib.error.HTTPError) as head:
+        urllib.request.urlopen(request, timeout=30)
+    assert head.value.code == 404 and head.value.read() == b""
+
+
 def test_ctrl_c_stops_cleanly(server: Server) -> None:
     assert server.stop() == 0
     log = server.stderr.read_text("utf-8")
