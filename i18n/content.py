@@ -131,6 +131,10 @@ def _line_of_key(front: str, key: str) -> int:
 
 
 _TERM_KEYS = ("categories", "tags")
+FRONT_MATTER_KEYS = ("title", "description", "excerpt", "meta_keywords")
+"""Front matter keys whose values are shown to translators (in this order): text, never a mapping,
+a list only where :data:`_LIST_KEYS` allows."""
+_LIST_KEYS = ("meta_keywords",)
 
 
 def _terms_value(value: object, key: str, where: Location) -> str | list[str]:
@@ -205,6 +209,16 @@ def read_post(path: Path, root: Path) -> Post:
     for key in _TERM_KEYS:
         if meta.get(key) is not None:
             meta[key] = _terms_value(meta[key], key, Location(where.path, _line_of_key(front, key)))
+    for key in FRONT_MATTER_KEYS:
+        value = meta.get(key)
+        if isinstance(value, (dict, list)) and not (key in _LIST_KEYS and isinstance(value, list)
+                                                    and not any(isinstance(v, (dict, list)) for v in value)):
+            allowed, kind = ("text or a list of words", "a nested list or mapping") if key in _LIST_KEYS \
+                else ("text", "a mapping" if isinstance(value, dict) else "a list")
+            raise PipelineError(Location(where.path, _line_of_key(front, key)),
+                                f"{key} must be {allowed}, not {kind} (quote text that holds ': ', '[' or '{{')")
+        if isinstance(value, bool):
+            meta[key] = "true" if value else "false"  # as Jekyll prints it, not Python's True
     return Post(path=path, location=where, slug=str(meta.get("slug") or slug), date=date,
                 modified=modified, meta=meta, body=body, body_line=body_line, front=front)
 

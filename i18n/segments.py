@@ -25,12 +25,10 @@ from typing import NamedTuple
 
 from markdown.extensions.toc import slugify_unicode, unique
 
-from .content import Post
+from .content import FRONT_MATTER_KEYS, Post
 from .errors import Location, PipelineError
 from .text import UNTRANSLATED_END, UNTRANSLATED_START, join_lines, plain_text, strip_markers
 
-FRONT_MATTER_KEYS = ("title", "description", "excerpt", "meta_keywords")
-"""Front matter keys whose values are shown to translators (in this order)."""
 TAXONOMY_KEYS = ("categories", "tags")
 """Front matter keys whose terms go to the shared ``site`` catalog."""
 MAX_NESTING = 100

@@ -90,6 +90,16 @@ def test_taxonomy_terms_are_spelled_as_jekyll_spells_them(tmp_path: Path) -> Non
     assert (info.categories, info.tags) == (("AI", "2024"), ("1", "true", "Tesla"))
 
 
+def test_front_matter_text_is_shown_as_jekyll_prints_it(tmp_path: Path) -> None:
+    from i18n.content import read_post
+    from i18n.segments import front_matter_messages
+
+    path = tmp_path / "2025-01-01-text.md"
+    path.write_text("---\ntitle: yes\ndescription: 2024\nmeta_keywords: [テスラ, AI]\n---\n\n本文。\n", "utf-8")
+    assert [(m.kind, m.msgid) for m in front_matter_messages(read_post(path, tmp_path))] == [
+        ("title", "true"), ("description", "2024"), ("meta_keywords", "テスラ,AI")]
+
+
 def test_prose_that_starts_with_liquid_is_a_message() -> None:
     def messages(text: str) -> list[str]:
         return [m.msgid for m in segment_body(text, "x.md", 1).messages]
