@@ -28,7 +28,7 @@ from babel.messages.catalog import Catalog
 from .config import SiteConfig
 from .errors import Location, Problem
 from .glossary import Glossary, read_glossaries
-from .project import SITE_DOMAIN, catalog_path, gather
+from .project import SITE_DOMAIN, catalog_path, gather, orphaned_catalogs
 from .text import TASK_BOX, plain_text
 
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
@@ -254,7 +254,7 @@ def check_catalogs(config: SiteConfig) -> list[Problem]:
         problems += _check_catalog(config, project.site_catalogs.get(locale.code),
                                    catalog_path(config, locale, SITE_DOMAIN), locale.code, source,
                                    None, lambda _msgid: None)
-    return problems
+    return problems + orphaned_catalogs(config, {src.post.name for src in project.sources})
 
 
 def _check_catalog(config: SiteConfig, cat: Catalog | None, po_path: Path, target: str, source: str,

@@ -242,7 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .extract import extract
 
             report = extract(config)
-            console.summary("extract", f"{len(report.written)} templates written", f"{report.unchanged} unchanged")
+            console.problems(report.warnings)
+            console.summary("extract", f"{len(report.written)} templates written", f"{report.unchanged} unchanged",
+                            *([plural(len(report.warnings), "warning")] if report.warnings else []))
         elif verb == "update":
             with console.progress("update") as progress:
                 from .extract import update

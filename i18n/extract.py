@@ -41,7 +41,7 @@ from .errors import Location, PipelineError, Problem, Problems
 from .files import remove_temporary_files
 from .inputs import code_digest
 from .paths import TAXONOMY_CONTEXT
-from .project import SITE_DOMAIN, Source, catalog_locales, catalog_path, read_sources, template_path
+from .project import SITE_DOMAIN, Source, catalog_locales, catalog_path, orphaned_templates, read_sources, template_path
 from .theme import THEME_DIR
 from .workers import parallel_map
 
@@ -52,6 +52,7 @@ class Report:
 
     written: list[Path] = field(default_factory=list)
     unchanged: int = 0
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def post_template(source: Source, date: dt.datetime) -> Catalog:
@@ -147,6 +148,7 @@ def extract(config: SiteConfig) -> Report:
             report.written.append(path)
         else:
             report.unchanged += 1
+    report.warnings = orphaned_templates(config, set(templates))
     return report
 
 

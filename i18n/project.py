@@ -14,14 +14,14 @@ from babel.messages.catalog import Catalog
 from .catalogs import read_catalog
 from .config import SiteConfig
 from .content import Post, find_posts, read_post
-from .errors import Location, PipelineError, Problems
+from .errors import Location, PipelineError, Problem, Problems
 from .locales import SiteLocale
 from .paths import SITE_DOMAIN, catalog_file, catalog_locales, catalog_path, template_path
 from .segments import Message, Segmented, segment_post
 from .urls import Urls
 
 __all__ = ["SITE_DOMAIN", "Project", "Source", "catalog_file", "catalog_locales", "catalog_path", "gather",
-           "read_sources", "template_path"]
+           "orphaned_catalogs", "orphaned_templates", "read_sources", "template_path"]
 
 
 
@@ -83,6 +83,32 @@ def gather(config: SiteConfig) -> Project:
             catalog_path(config, locale, SITE_DOMAIN), config, locale, problems)
     problems.raise_if_errors()
     return project
+
+
+def orphaned_templates(config: SiteConfig, post_names: set[str]) -> list[Problem]:
+    """A warning for each template of a post that is no longer there (renamed or deleted).
+
+    The tool never deletes it: ``update`` still merges its catalogs, whose
+    translations fill identical text elsewhere (a renamed post's new catalog
+    gets its translations that way).
+    """
+    folder = config.locales_dir / "templates"
+    return [Problem(Location.of(path, root=config.root), f"no post {path.stem} any more: delete this template "
+                    "and its catalogs once their translations are not needed", "warning")
+            for path in (sorted(folder.glob("*.pot")) if folder.is_dir() else [])
+            if path.stem not in post_names and path.stem != SITE_DOMAIN]
+
+
+def orphaned_catalogs(config: SiteConfig, post_names: set[str]) -> list[Problem]:
+    """:func:`orphaned_templates`, then a warning for each catalog of a post that is no longer there."""
+    out = orphaned_templates(config, post_names)
+    for locale in config.target_locales:
+        folder = catalog_path(config, locale, SITE_DOMAIN).parent
+        out += [Problem(Location.of(path, root=config.root), f"no post {path.stem} any more: nothing is built "
+                        "from this catalog (update reuses its translations for identical text)", "warning")
+                for path in (sorted(folder.glob("*.po")) if folder.is_dir() else [])
+                if path.stem not in post_names and path.stem != SITE_DOMAIN]
+    return out
 
 
 def _maybe_read(path: Path, config: SiteConfig, locale: SiteLocale, problems: Problems) -> Catalog | None:

@@ -374,6 +374,31 @@ def test_update_fills_a_new_post_in_each_language_from_that_language(site: Path)
         assert expected and filled["**下記は重要な内容を抜粋しました。**"] == expected, lang
 
 
+def test_a_renamed_post_keeps_its_translations_and_its_old_catalogs_are_named(site: Path) -> None:
+    posts = site / "content" / "_posts"
+    renamed = "2021-02-23-tesla-ai-jim-keller"
+    (posts / f"{POST}.md").rename(posts / f"{renamed}.md")
+    extracted = run_cli(site, "extract")
+    assert extracted.returncode == 0
+    assert f"locales/templates/{POST}.pot: warning: no post {POST} any more" in extracted.stderr
+    assert "1 warning" in extracted.stdout
+    assert run_cli(site, "update").returncode == 0
+    for lang in ("ko", "en"):
+        with po(site, lang, POST).open("rb") as f:
+            old = {m.id: m.string for m in read_po(f) if m.id}
+        with po(site, lang, renamed).open("rb") as f:
+            new = {m.id: m.string for m in read_po(f) if m.id}
+        assert new == old and all(new.values()), lang  # nothing a translator wrote is lost, none deleted
+    checked = run_cli(site, "check")
+    assert checked.returncode == 0, checked.stderr
+    orphans = [line for line in checked.stderr.splitlines() if "any more" in line]
+    assert orphans == [f"locales/templates/{POST}.pot: warning: no post {POST} any more: delete this template "
+                       "and its catalogs once their translations are not needed"] + [
+        f"locales/{lang}/LC_MESSAGES/{POST}.po: warning: no post {POST} any more: nothing is built from this "
+        "catalog (update reuses its translations for identical text)" for lang in ("ko", "en")]
+    assert run_cli(site, "check", "--strict").returncode == 1
+
+
 def test_a_header_field_changed_after_reading_is_written_and_the_others_as_read(tmp_path: Path) -> None:
     """The header is written as read (field order, a field of another tool's), but for what changed since."""
     from i18n.catalogs import catalog_bytes, read_catalog
