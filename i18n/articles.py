@@ -57,7 +57,8 @@ def post_info(post: Post) -> PostInfo:
         categories=_terms(post.meta.get("categories")), tags=_terms(post.meta.get("tags")),
         author=author if isinstance(author, str) else "",
         read_time=bool(post.meta.get("read_time")), share=bool(post.meta.get("share")),
-        related=bool(post.meta.get("related")),
+        related=bool(post.meta.get("related")), permalink=post.permalink, published=post.published,
+        image=post.image,
     )
 
 
@@ -111,10 +112,10 @@ class ArticleContext:
 def links_key(infos: Iterable[PostInfo]) -> str:
     """Hash of what the URL of every post is made of, which ``{% post_url %}`` and ``{% link %}`` give.
 
-    Its name and file, and the date and slug its front matter may set: a post
-    moved to another day moves the links of other posts to it.
+    Its name and file, and the date, slug and permalink its front matter may set:
+    a post moved to another day moves the links of other posts to it.
     """
-    return digest(*sorted(f"{i.name}\n{i.path}\n{i.date.isoformat()}\n{i.slug}" for i in infos))
+    return digest(*sorted(f"{i.name}\n{i.path}\n{i.date.isoformat()}\n{i.slug}\n{i.permalink}" for i in infos))
 
 
 def render_article(ctx: ArticleContext, file: PostFile, locale: SiteLocale, source: Source | None = None) -> Version:

@@ -89,6 +89,19 @@ class SiteConfig:
 PERMALINK_PLACEHOLDERS = (":year", ":month", ":day", ":title", ":slug")
 """What :meth:`i18n.urls.Urls.post_path` fills in."""
 
+
+def permalink_problems(permalink: str) -> list[str]:
+    """What is wrong with a permalink that starts with ``/`` (the site's, or a post's own)."""
+    out = []
+    unknown = sorted(set(re.findall(r":[a-z_]+", permalink)) - set(PERMALINK_PLACEHOLDERS))
+    if unknown:
+        out.append(f"'permalink' placeholders {unknown} are not supported (only {' '.join(PERMALINK_PLACEHOLDERS)})")
+    if any(part in (".", "..") for part in permalink.split("/")):
+        out.append("'permalink' must not have '.' or '..' segments "
+                   "(pages would be written outside their language's folder)")
+    return out
+
+
 _KNOWN = {"title", "base_url", "source_locale", "locales", "publish_threshold",
           "permalink", "posts_per_page", "author", "baseurl", "timezone"}
 
@@ -161,13 +174,8 @@ def load_config(root: Path) -> SiteConfig:
     if not isinstance(permalink, str) or not permalink.startswith("/") or ":title" not in permalink:
         problems.error(at("permalink"), "'permalink' must start with '/' and contain ':title'")
     else:
-        unknown = sorted(set(re.findall(r":[a-z_]+", permalink)) - set(PERMALINK_PLACEHOLDERS))
-        if unknown:
-            problems.error(at("permalink"), f"'permalink' placeholders {unknown} are not supported "
-                                            f"(only {' '.join(PERMALINK_PLACEHOLDERS)})")
-        if any(part in (".", "..") for part in permalink.split("/")):
-            problems.error(at("permalink"), "'permalink' must not have '.' or '..' segments "
-                                            "(pages would be written outside their language's folder)")
+        for message in permalink_problems(permalink):
+            problems.error(at("permalink"), message)
     per_page = data.get("posts_per_page", 10)
     if not isinstance(per_page, int) or per_page < 1:
         problems.error(at("posts_per_page"), "'posts_per_page' must be a positive integer")

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from .config import CONTENT_DIR
+from .config import CONTENT_DIR, permalink_problems
 from .errors import Location, PipelineError
 
 POST_NAME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)\.(md|markdown|mkd|mkdn)$")
@@ -56,6 +56,28 @@ class Post:
     def key_line(self, key: str) -> int:
         """1-based file line of front matter ``key`` (line 1 when absent)."""
         return _line_of_key(self.front, key)
+
+    @property
+    def published(self) -> bool:
+        """False for ``published: false``: as in Jekyll, the post is not built (its catalogs are kept)."""
+        return self.meta.get("published") is not False
+
+    @property
+    def image(self) -> str:
+        """The post's share image (``og:image``): ``image:`` as jekyll-seo-tag reads it (a path or URL, or a
+        mapping with ``path``), else Minimal Mistakes' ``header:`` ``og_image``, ``image`` or ``teaser``."""
+        image = self.meta.get("image")
+        if isinstance(image, dict):
+            image = image.get("path")
+        header = self.meta.get("header")
+        if not image and isinstance(header, dict):
+            image = header.get("og_image") or header.get("image") or header.get("teaser")
+        return image.strip() if isinstance(image, str) else ""
+
+    @property
+    def permalink(self) -> str:
+        """The post's own ``permalink:`` (checked by :func:`read_post`), '' for the site's."""
+        return str(self.meta.get("permalink") or "")
 
     @property
     def name(self) -> str:
@@ -155,6 +177,26 @@ def _terms_value(value: object, key: str, where: Location) -> str | list[str]:
     return out if isinstance(value, list) else out[0]
 
 
+_RESERVED_PATHS = re.compile(r"/(?:(?:page|categories|tags)/.*|index\.html|feed\.xml|404\.html)?")
+"""Paths of a language's folder that the build gives its own pages."""
+
+
+def _check_own_permalink(meta: dict[str, Any], where: Location) -> None:
+    """A post's ``permalink:`` as Jekyll takes it, kept inside its language's folder (``/ko/…``)."""
+    value = meta.get("permalink")
+    if value is None or value == "":
+        return
+    if not isinstance(value, str) or not value.startswith("/"):
+        raise PipelineError(where, "permalink must be a path that starts with '/'")
+    problems = permalink_problems(value)
+    if not value.endswith(("/", ".html")):
+        problems.append("permalink must end with '/' (a folder) or '.html' (a file)")
+    if _RESERVED_PATHS.fullmatch(value):
+        problems.append(f"permalink {value} is a page the build makes in each language's folder")
+    if problems:
+        raise PipelineError(where, problems[0])
+
+
 def read_post(path: Path, root: Path) -> Post:
     """Read one post; raise :class:`PipelineError` located at the offending line."""
     where = Location.of(path, root=root)
@@ -209,6 +251,10 @@ def read_post(path: Path, root: Path) -> Post:
     for key in _TERM_KEYS:
         if meta.get(key) is not None:
             meta[key] = _terms_value(meta[key], key, Location(where.path, _line_of_key(front, key)))
+    _check_own_permalink(meta, Location(where.path, _line_of_key(front, "permalink")))
+    if not isinstance(meta.get("published", True), bool):
+        raise PipelineError(Location(where.path, _line_of_key(front, "published")),
+                            "published must be true or false")
     for key in FRONT_MATTER_KEYS:
         value = meta.get(key)
         if isinstance(value, (dict, list)) and not (key in _LIST_KEYS and isinstance(value, list)

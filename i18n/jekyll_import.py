@@ -390,7 +390,6 @@ def _plan_copies(site: _Source, into: Path, problems: Problems) -> tuple[list[_C
             problems.error(site.at(exc.location.path, exc.location.line), exc.problem.message)
             continue
         copies.append((path, into / "content" / "_posts" / rel))
-        _report_front_matter(path, site, problems)
     includes_dir = site.root / "_includes"
     includes = [(path, into / "content" / "_includes" / path.relative_to(includes_dir))
                 for path in _files(includes_dir)]
@@ -400,16 +399,6 @@ def _plan_copies(site: _Source, into: Path, problems: Problems) -> tuple[list[_C
 def _files(folder: Path) -> Iterator[Path]:
     if folder.is_dir():
         yield from sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith("."))
-
-
-def _report_front_matter(path: Path, site: _Source, problems: Problems) -> None:
-    post = read_post(path, site.root)
-    if post.meta.get("permalink"):
-        problems.warning(site.at(path, post.key_line("permalink")),
-                         "a post's own permalink is not followed: its URL comes from site.toml's permalink")
-    if post.meta.get("published") is False:
-        problems.warning(site.at(path, post.key_line("published")),
-                         "published: false is not followed: the post is built with the others")
 
 
 def _report_other_files(site: _Source, data: dict[str, Any], problems: Problems, into: Path) -> None:

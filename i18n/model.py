@@ -62,6 +62,12 @@ class PostInfo:
     read_time: bool
     share: bool
     related: bool
+    permalink: str = ""
+    """The post's own ``permalink:``, '' for the site's."""
+    published: bool = True
+    """False for ``published: false`` (never built)."""
+    image: str = ""
+    """Share image from the front matter (path or URL), '' for none."""
 
     @property
     def sort_key(self) -> tuple[dt.datetime, str]:

@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import heapq
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -238,9 +239,11 @@ def _site(model: Model, lang: Language) -> dict[str, Any]:
 
 def _head(model: Model, locale: SiteLocale, *, title: str, url: str, alternates: list[Alternate],
           canonical: str = "", noindex: bool = False, description: str = "", og_type: str = "website",
-          switcher: list[dict[str, Any]] | None = None, json_ld: object = None, keywords: str = "") -> dict[str, Any]:
+          switcher: list[dict[str, Any]] | None = None, json_ld: object = None, keywords: str = "",
+          image: str = "") -> dict[str, Any]:
     published_langs = {a.hreflang for a in alternates}
     return {
+        "image": image,
         "lang": locale.hreflang, "dir": locale.direction, "title": title, "description": description,
         "keywords": keywords, "canonical": canonical or url, "noindex": noindex, "alternates": alternates,
         "url": url, "og_type": og_type, "og_locale": locale.og_locale,
@@ -294,6 +297,9 @@ def _post_context(model: Model, info: PostInfo, locale: SiteLocale, v: Version,
     }
     if info.author or config.author:
         json_ld["author"] = {"@type": "Person", "name": info.author or config.author}
+    image = _image_url(model, info.image)
+    if image:
+        json_ld["image"] = image
     if v.status == SOURCE:
         json_ld["workTranslation"] = [{"@id": u} for loc, u in published.items() if loc != locale]
     else:
@@ -305,7 +311,7 @@ def _post_context(model: Model, info: PostInfo, locale: SiteLocale, v: Version,
         "page": _head(model, locale, title=v.title, url=url, alternates=alternates,
                       canonical=url if v.published else source_url, noindex=not v.published,
                       description=v.description, og_type="article", keywords=v.keywords,
-                      switcher=_switcher(model, locale, switch), json_ld=json_ld),
+                      switcher=_switcher(model, locale, switch), json_ld=json_ld, image=image),
         "post": {
             "date": info.date, "modified": info.modified, "date_iso": info.date.isoformat(),
             "modified_iso": info.modified.isoformat(), "read_time": info.read_time, "minutes": v.minutes,
@@ -318,6 +324,13 @@ def _post_context(model: Model, info: PostInfo, locale: SiteLocale, v: Version,
         },
     }
     return context
+
+
+def _image_url(model: Model, image: str) -> str:
+    """An absolute URL for a share image: as written when it has a scheme, else below the site's URL."""
+    if not image or re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", image):
+        return image if image.startswith(("https://", "http://")) else ""
+    return model.urls.absolute(image if image.startswith("/") else f"/{image}")
 
 
 def _related(model: Model, info: PostInfo, locale: SiteLocale) -> list[dict[str, str]]:

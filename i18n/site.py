@@ -356,7 +356,7 @@ def _read_infos(config: SiteConfig, inputs: Inputs, cache: BuildCache, jobs: int
             problems.add(result)
         else:
             found.append(result)
-    return _unique(config, found, problems)
+    return _unique(config, [info for info in found if info.published], problems)
 
 
 def _unique(config: SiteConfig, found: list[PostInfo], problems: Problems) -> dict[str, PostInfo]:

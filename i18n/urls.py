@@ -48,9 +48,9 @@ class Urls:
         self._quoted = lru_cache(maxsize=512)(self._quote)
 
     def post_path(self, post: Post | PostInfo, locale: SiteLocale) -> str:
-        """Site-relative path of ``post`` in ``locale`` (ends with ``/``)."""
+        """Site-relative path of ``post`` in ``locale`` (a folder's, ending with ``/``, or an ``.html`` file's)."""
         d = post.date
-        path = (self.config.permalink
+        path = ((post.permalink or self.config.permalink)
                 .replace(":year", f"{d.year:04d}")
                 .replace(":month", f"{d.month:02d}")
                 .replace(":day", f"{d.day:02d}")

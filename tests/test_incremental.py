@@ -91,8 +91,30 @@ def _delete_post(root: Path, n: int) -> None:
                 post.write_text(post.read_text("utf-8").replace(f"{{% post_url {gone.stem} %}}", "/"), "utf-8")
 
 
+def _set_front_matter(post: Path, key: str, value: str | None) -> None:
+    lines = [line for line in post.read_text("utf-8").split("\n") if not line.startswith(f"{key}:")]
+    if value is not None:
+        lines.insert(1, f"{key}: {value}")
+    post.write_text("\n".join(lines), "utf-8")
+
+
+def _edit_permalink(root: Path, n: int) -> None:
+    """Give the example post a permalink of its own (or take it away): its links move with it."""
+    post = root / "content" / "_posts" / f"{POST}.md"
+    if post.exists():
+        _set_front_matter(post, "permalink", None if n % 3 == 0 else f"/tesla/{n % 2}/")
+
+
+def _toggle_published(root: Path, n: int) -> None:
+    """``published: false`` on another post, or back: it leaves the site, or comes back."""
+    posts = sorted(p for p in (root / "content" / "_posts").glob("*.md") if p.stem != POST)
+    if posts:
+        post = posts[n % len(posts)]
+        _set_front_matter(post, "published", None if "published: false" in post.read_text("utf-8") else "false")
+
+
 EDITS = [_edit_source, _edit_catalog, _edit_ui, _edit_layout, _edit_include, _edit_config, _edit_date, _add_post,
-         _delete_post]
+         _delete_post, _edit_permalink, _toggle_published]
 
 
 def _copy_inputs(src: Path, dest: Path) -> None:

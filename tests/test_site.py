@@ -161,3 +161,63 @@ def test_source_language_pages_have_a_japanese_interface(built: Path) -> None:
     ko = (built / "ko" / "index.html").read_text("utf-8")
     assert ">本文へ移動</a>" in ja and ">Skip to content</a>" not in ja
     assert ">Skip to content</a>" not in ko
+
+
+def test_an_unpublished_post_is_not_built_but_can_be_translated(site: Path) -> None:
+    """``published: false``, as in Jekyll: no page, listing, feed or sitemap entry; its template is made."""
+    post = site / "content" / "_posts" / "2021-03-01-draft.md"
+    post.write_text("---\ntitle: 下書きの記事\ncategories:\n - Tesla\npublished: false\n---\n\n未公開の本文。\n",
+                    "utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    assert "下書きの記事" in (site / "locales" / "templates" / "2021-03-01-draft.pot").read_text("utf-8")
+    result = run_cli(site, "build")
+    assert result.returncode == 0, result.stderr
+    everything = b"".join(snapshot(site / "_site").values()).decode("utf-8")
+    assert "draft" not in everything and "下書き" not in everything
+    post.write_text(post.read_text("utf-8").replace("published: false\n", ""), "utf-8")
+    assert run_cli(site, "build").returncode == 0
+    assert "下書きの記事" in (site / "_site" / "ja" / "2021/03/01/draft/index.html").read_text("utf-8")
+    assert "/ja/2021/03/01/draft/" in (site / "_site" / "sitemap.xml").read_text("utf-8")
+    assert "下書きの記事" in (site / "_site" / "ja" / "index.html").read_text("utf-8")
+
+
+def test_a_post_with_its_own_permalink_has_it_in_every_language(site: Path) -> None:
+    post = site / "content" / "_posts" / f"{POST}.md"
+    post.write_text(post.read_text("utf-8").replace("---\n", "---\npermalink: /about/:title/\n", 1), "utf-8")
+    (site / "content" / "_posts" / "2021-03-01-link.md").write_text(
+        f"---\ntitle: 参照\n---\n\n[前の記事]({{% post_url {POST} %}})\n", "utf-8")
+    result = run_cli(site, "build")
+    assert result.returncode == 0, result.stderr
+    built = site / "_site"
+    for lang in ("ja", "ko", "en"):
+        h = head(built / lang / "about" / "tesla-ai-jim-keller" / "index.html")
+        assert {a for a in h.alternates} == {(code, f"{BASE}/{code}/about/tesla-ai-jim-keller/")
+                                             for code in ("ja", "ko", "en")} | {
+            ("x-default", f"{BASE}/ja/about/tesla-ai-jim-keller/")}
+        assert not (built / lang / PAGE).exists()
+    assert 'href="/ja/about/tesla-ai-jim-keller/"' in (built / "ja" / "2021/03/01/link/index.html").read_text("utf-8")
+    assert f"{BASE}/ko/about/tesla-ai-jim-keller/" in (built / "sitemap.xml").read_text("utf-8")
+    assert validate_site(load_config(site)) == []
+
+
+@pytest.mark.parametrize(("front", "url"), [
+    ("image: /assets/tesla.jpg", f"{BASE}/assets/tesla.jpg"),
+    ("image:\n  path: images/ai.png\n  alt: 写真", f"{BASE}/images/ai.png"),
+    ("header:\n  teaser: /img/t.jpg", f"{BASE}/img/t.jpg"),
+    ("image: https://cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"),
+    ("image: javascript:alert(1)", None),
+])
+def test_a_posts_share_image_is_its_og_image_in_every_language(site: Path, front: str, url: str | None) -> None:
+    post = site / "content" / "_posts" / f"{POST}.md"
+    post.write_text(post.read_text("utf-8").replace("---\n", f"---\n{front}\n", 1), "utf-8")
+    result = run_cli(site, "build")
+    assert result.returncode == 0, result.stderr
+    for lang in ("ja", "ko", "en"):
+        html = (site / "_site" / lang / PAGE).read_text("utf-8")
+        if url is None:
+            assert "og:image" not in html and "javascript" not in html
+            assert '<meta name="twitter:card" content="summary">' in html
+        else:
+            assert f'<meta property="og:image" content="{url}">' in html
+            assert '<meta name="twitter:card" content="summary_large_image">' in html
+            assert f'"image": "{url}"' in html.replace("\\u002f", "/")
