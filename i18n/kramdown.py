@@ -34,14 +34,30 @@ import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's convention)
 
 from markdown import Markdown
+from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .text import TASK_BOX, UNTRANSLATED_END, UNTRANSLATED_START
 
+KRAMDOWN_ESCAPES = "\\.*_+-`()[]{}#!:|\"'$=<>~"
+"""What a backslash escapes in kramdown (its GFM parser adds ``~``)."""
+_STRIKE = r"(~~)(?!~|\s)(.+?)(?<!~|\s)~~(?!~)"
+"""GFM strikethrough, as kramdown's GFM parser reads it: ``~~text~~``, no space inside the tildes."""
+_FENCE_OPENING = re.compile(r"""
+(?P<fence>^(?:~{3,}|`{3,}))[ ]*
+((\{(?P<attrs>[^\n]*)\})|
+(\.?(?P<lang>[^\s`{}"'<>&]*)[ ]*)?
+(hl_lines=(?P<quot>"|')(?P<hl_lines>.*?)(?P=quot)[ ]*)?)
+\n
+(?P<code>.*?)(?<=\n)
+(?P=fence)[ ]*$
+""", re.MULTILINE | re.DOTALL | re.VERBOSE)
+"""Python-Markdown's fence, whose language is any word, as in kramdown's GFM parser (Qiita's
+``ruby:app.rb``); a second word makes it no fence, there too."""
 _DELIMS = re.compile(r"\*{1,2}|_{1,2}")
 _SPECIAL = re.compile(r"[*_\\]")
 TOC_MARKER = "\ue010toc\ue010"
@@ -54,6 +70,8 @@ _TOC_IAL = re.compile(r"^ {0,3}\{:\s*toc\s*\}\s*$")
 _BLOCK_IAL = re.compile(r"^ {0,3}\{:(?!:)[^{}]*\}\s*$")
 _LIST_ITEM = re.compile(r"^ {0,3}([*+-]|\d+\.)[ \t]")
 _TABLE_ROW = re.compile(r"^ {0,3}\|")
+_ATX_LINE = re.compile(r"^#{1,6}(?:[ \t]|$)")
+"""A heading's line (a block of one line: an attribute list on the next line is the heading's)."""
 _INLINE_IAL = re.compile(r"^\{\:?[ ]*([^\}\n ][^\}\n]*)\}")
 
 
@@ -223,7 +241,8 @@ class BlockIalPreprocessor(Preprocessor):
                 block_start = len(out)
                 continue
             opener = out[block_start] if block_start < len(out) else ""
-            after_block = block_start < len(out) and (_LIST_ITEM.match(opener) or _TABLE_ROW.match(opener))
+            after_block = block_start < len(out) and (_LIST_ITEM.match(opener) or _TABLE_ROW.match(opener)
+                                                      or (len(out) - block_start == 1 and _ATX_LINE.match(opener)))
             if after_block and _TOC_IAL.match(line) and _LIST_ITEM.match(opener):
                 del out[block_start:]
                 out.extend(["", TOC_MARKER, ""])
@@ -392,10 +411,37 @@ class KramdownTocTreeprocessor(Treeprocessor):
                 if toc is None:
                     toc = etree.Element("ul")
                 toc.set("id", "markdown-toc")
+                _drop_no_toc(toc, {h.get("id") for h in root.iter() if h.tag in _HEADINGS
+                                   and "no_toc" in (h.get("class") or "").split()})
                 for a in toc.iter("a"):
                     a.set("id", "markdown-toc-" + (a.get("href") or "").lstrip("#"))
                 parent.remove(child)
                 parent.insert(index, toc)
+
+
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+
+
+def _drop_no_toc(toc: etree.Element, ids: set[str | None]) -> None:
+    """Take the entries of headings of class ``no_toc`` out of the contents (their subheadings stay, a level up)."""
+    if not ids:
+        return
+    for li in list(toc):
+        a = li.find("a")
+        sub = li.find("ul")
+        if sub is not None:
+            _drop_no_toc(sub, ids)
+        if a is not None and (a.get("href") or "").lstrip("#") in ids:
+            at = list(toc).index(li)
+            toc.remove(li)
+            for offset, child in enumerate(list(sub) if sub is not None else []):
+                toc.insert(at + offset, child)
+
+
+class GfmHashHeaderProcessor(HashHeaderProcessor):
+    """An ATX heading as kramdown's GFM parser reads it: a space after the ``#`` (``#タグ`` is text)."""
+
+    RE = re.compile(r"(?:^|\n)(?P<level>#{1,6})(?=[ \t]|\n|$)(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)")
 
 
 class KramdownFootnoteTreeprocessor(Treeprocessor):
@@ -427,6 +473,13 @@ class KramdownExtension(Extension):
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
+        # kramdown's escapable characters beyond Python-Markdown's (a "\$" shows "$", not "\$").
+        md.ESCAPED_CHARS.extend(ch for ch in KRAMDOWN_ESCAPES if ch not in md.ESCAPED_CHARS)
+        md.inlinePatterns.register(SimpleTagInlineProcessor(_STRIKE, "del"), "del", 55)  # GFM ~~strikethrough~~
+        md.parser.blockprocessors.register(GfmHashHeaderProcessor(md.parser), "hashheader", 70)
+        if "fenced_code_block" in md.preprocessors:
+            fences = md.preprocessors["fenced_code_block"]
+            fences.FENCED_BLOCK_RE = _FENCE_OPENING  # type: ignore[attr-defined]  # this instance only
         md.inlinePatterns.deregister("em_strong", strict=False)
         md.inlinePatterns.deregister("em_strong2", strict=False)
         md.inlinePatterns.register(KramdownEmphasisProcessor(), "em_strong", 60)

@@ -72,6 +72,7 @@ INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "html": ("<",),
     "entity": ("&",),
     "em_strong": ("*", "_"),  # kramdown's emphasis (i18n.kramdown), as Python-Markdown's own
+    "del": ("~~",),  # GFM strikethrough (i18n.kramdown)
 }
 """Inline patterns (by registered name), each with strings one of which any text it matches holds.
 

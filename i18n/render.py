@@ -61,7 +61,7 @@ def _markdown(source_lang: str, typography: bool, features: frozenset[str] | Non
             MarkdownInHtmlExtension(), SaneListExtension(),  # an <ol> and a <ul> stay two lists, as in kramdown
             FootnoteExtension(USE_DEFINITION_ORDER=False),  # numbered by first reference, as kramdown does
             *smarty,  # kramdown's typographic quotes, dashes, ellipses, « »
-            TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="2-4",
+            TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="1-6",
                          marker=TOC_MARKER if features is None or "toc_marker" in features else ""),
             KramdownExtension(source_lang=source_lang),
         ],

@@ -98,7 +98,7 @@ _LIQUID_ONLY = re.compile(r"^(\s*(\{%(?:(?!%\}).)*%\}|\{\{(?:(?!\}\}).)*\}\}))+\
 _HTML_BLOCK = re.compile(r"^ {0,3}(<!--|<\?|<![A-Za-z]|</?([A-Za-z][A-Za-z0-9-]*)(\s|/?>|$))")
 _IAL_ONLY = re.compile(r"^ {0,3}\{:[^{}]*\}\s*$|^ {0,3}\{::[^{}]*/?\}\s*$")
 _HR = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
-_ATX = re.compile(r"^(#{1,6})((?:\\.|[^\\])*?)(#*)$")  # Python-Markdown's rule
+_ATX = re.compile(r"^(#{1,6})(?=[ \t]|$)((?:\\.|[^\\])*?)(#*)$")  # the renderer's (kramdown GFM): "#タグ" is text
 _SETEXT = re.compile(r"^[=-]+ *$")  # Python-Markdown's setext underline
 _QUOTE = re.compile(r"^ {0,3}> ?")
 _LIST = re.compile(r"^( {0,3})([*+-]|\d{1,9}[.)])([ \t]+|$)")

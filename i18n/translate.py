@@ -142,7 +142,7 @@ _URL_ATTRIBUTES = frozenset({"href", "src", "srcset", "action", "formaction", "p
                              "background", "longdesc", "xlink:href", "ping", "manifest", "codebase"})
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
-_BENIGN_TAGS = frozenset({"p", "a", "em", "strong", "code", "br"})
+_BENIGN_TAGS = frozenset({"p", "a", "em", "strong", "code", "br", "del"})
 """Elements Markdown makes from plain inline syntax, which a translation may add."""
 _BENIGN_ATTRIBUTES = frozenset({("a", "href"), ("a", "title")})
 _LIQUID_TAG = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)

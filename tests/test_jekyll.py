@@ -451,3 +451,52 @@ def test_lists_nest_as_kramdown_nests_them(name: str) -> None:
          'print Kramdown::Document.new(STDIN.read, input: "GFM", hard_wrap: false).to_html'],
         input=LISTS[name], capture_output=True, text=True, check=True, timeout=60).stdout
     assert _list_shape(markdown_to_html(LISTS[name], "ja")) == _list_shape(kramdown)
+
+
+class _Tokens(HTMLParser):
+    """Start tags (with sorted attributes), end tags and text with whitespace collapsed."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tokens: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tokens.append(f"<{tag} {sorted(attrs)}>")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tokens.append(f"</{tag}>")
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():
+            self.tokens.append(" ".join(data.split()))
+
+
+def _tokens(html_text: str) -> list[str]:
+    parser = _Tokens()
+    parser.feed(html_text)
+    return parser.tokens
+
+
+def _kramdown(markdown: str) -> str:
+    ruby = shutil.which("ruby")
+    assert ruby, "Ruby is not installed (Debian: apt-get install jekyll; .ci/run does it)"
+    return subprocess.run(
+        [ruby, "-rkramdown", "-rkramdown-parser-gfm", "-e",
+         'print Kramdown::Document.new(STDIN.read, input: "GFM", hard_wrap: false, syntax_highlighter: nil).to_html'],
+        input=markdown, capture_output=True, text=True, check=True, timeout=60).stdout
+
+
+BLOCKS = {
+    "strikethrough": "価格は~~1000円~~800円です。\n",
+    "escapes": "\\$100、\\<b\\>、\\~、a\\:b、\\=、\\|\n",
+    "a hashtag is no heading": "#テスラ #AI の話\n\n##見出しではない\n",
+    "an attribute list after a heading": "## 目次\n{: .no_toc}\n\n## 導入\n{: #install}\n\n本文。\n",
+    "contents of every level, without no_toc": "* TOC\n{:toc}\n\n# 大\n\n## 目次\n{: .no_toc}\n\n### 子\n\n##### 小\n",
+    "a fence with a file name": "```ruby:app.rb\nputs 1\n```\n",
+    "a fence with two words is none": "``` python title\nprint(1)\n```\n",
+}
+
+
+@pytest.mark.parametrize("name", BLOCKS)
+def test_blocks_render_as_kramdown_renders_them(name: str) -> None:
+    assert _tokens(markdown_to_html(BLOCKS[name], "ja")) == _tokens(_kramdown(BLOCKS[name]))
