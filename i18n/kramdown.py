@@ -24,6 +24,11 @@ Written through Python-Markdown's own extension API (no fork):
   (``<ul id="markdown-toc">``) by :class:`KramdownTocTreeprocessor`.  Its
   anchors are the headings' ids, which :func:`i18n.segments.assemble` takes
   from the source heading in every language.
+* :class:`NestedFencePreprocessor`: a fenced code block inside a list item or
+  a block quote is a code block there, as in kramdown (Python-Markdown only
+  finds fences at the margin).
+* :class:`GfmHashHeaderProcessor`, ``~~strikethrough~~``, kramdown's backslash
+  escapes and fence languages: kramdown's GFM parser, which Jekyll uses.
 * :class:`KramdownFootnoteTreeprocessor` gives footnotes kramdown's markup
   (``class="footnotes"``, ``reversefootnote``, ARIA roles).
 """
@@ -263,6 +268,76 @@ _MARKER = re.compile(r"( *)([*+-]|\d{1,9}[.)])( +|$)")
 _RULE = re.compile(r" {0,3}([*_-])(?: *\1){2,} *$")
 
 
+_NESTED_FENCE = re.compile(r"^(?P<prefix>(?:[ ]*>[ ]?)+[ ]*|[ ]+)(?P<fence>`{3,}|~{3,})[ ]*"
+                           r"(?P<lang>[^\s`{}\"'<>&]*)[ ]*$")
+
+
+class NestedFencePreprocessor(Preprocessor):
+    """A fenced code block inside a list item or a block quote, as kramdown renders it.
+
+    Python-Markdown's ``fenced_code`` only finds fences at the start of a line.
+    Here a fence after an item's indentation (or a quote's ``>``), closed with
+    the same prefix, becomes the same ``<pre><code>`` stashed as raw HTML, with
+    a placeholder left at that prefix, where the item or quote reads it as one
+    of its blocks.  Outside them, a fence indented one to three spaces is one
+    too (its lines kept whole, as kramdown keeps them); four spaces make an
+    indented code block, left as it is.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("```" in line or "~~~" in line for line in lines):
+            return lines
+        out: list[str] = []
+        item_column = -1  # content column of the list item the current lines are in (-1: none)
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            m = _NESTED_FENCE.match(line)
+            marker = _MARKER.match(line)
+            if marker and not _RULE.match(line):
+                item_column = len(marker.group(1)) + len(marker.group(2)) + 1
+            elif line.strip() and not line.startswith(" ") and not line.lstrip().startswith(">"):
+                item_column = -1  # a line at the margin ends the list
+            if m is not None:
+                prefix = m.group("prefix")
+                nested = ">" in prefix or item_column >= 0
+                if nested or len(prefix) <= 3:  # (four spaces outside a list: an indented code block)
+                    end = self._closing(lines, i, prefix, m.group("fence"))
+                    if end is not None:
+                        # Inside an item or a quote, its prefix is not code; at the margin, kramdown keeps it.
+                        code = "\n".join(self._strip(lines[k], prefix) if nested else lines[k]
+                                          for k in range(i + 1, end))
+                        lang = m.group("lang")
+                        attr = f' class="language-{lang}"' if lang else ""
+                        html = f"<pre><code{attr}>{_escape(code + chr(10) if code else '')}</code></pre>"
+                        out.append(prefix + self.md.htmlStash.store(html))
+                        i = end + 1
+                        continue
+            out.append(line)
+            i += 1
+        return out
+
+    @staticmethod
+    def _closing(lines: list[str], i: int, prefix: str, fence: str) -> int | None:
+        closing = re.compile(rf"^{re.escape(prefix.rstrip())}[ ]*{re.escape(fence[0])}{{{len(fence)},}}[ ]*$")
+        for k in range(i + 1, len(lines)):
+            if closing.match(lines[k]):
+                return k
+            if not lines[k].startswith(prefix.rstrip()) and lines[k].strip():
+                return None  # the item or quote ended before the fence closed
+        return None
+
+    @staticmethod
+    def _strip(line: str, prefix: str) -> str:
+        if line.startswith(prefix):
+            return line[len(prefix):]
+        return line[len(prefix.rstrip()):] if line.startswith(prefix.rstrip()) else line.lstrip()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 class ListIndentPreprocessor(Preprocessor):
     """Re-indent list items as kramdown reads them, for Python-Markdown's four-space rule.
 
@@ -281,8 +356,10 @@ class ListIndentPreprocessor(Preprocessor):
         if not any(_MARKER.match(line) for line in lines):
             return lines
         out: list[str] = []
-        items: list[tuple[int, int]] = []  # open items, innermost last: (content column in, out)
+        items: list[tuple[int, int, int, bool]] = []
+        """Open items, innermost last: (content column in, content column out, marker column, ordered)."""
         blank_before = True
+        continued = False  # the last line is a paragraph an item goes on with after a blank line
         for line in lines:
             if not line.strip():
                 out.append(line)
@@ -294,21 +371,28 @@ class ListIndentPreprocessor(Preprocessor):
                     and (items or indent < 4):
                 if not items and not blank_before and out and out[-1].strip() and not _BLOCK_IAL.match(out[-1]):
                     out.append("")  # a list interrupts a paragraph, as in kramdown's GFM parser
+                elif continued and not blank_before:
+                    out.append("")  # an item ends the paragraph its item went on with, not joins it
+                ordered = m.group(2)[0].isdigit()
                 while items and indent < items[-1][0]:
+                    if items[-1][2] < indent and items[-1][3] != ordered:
+                        break  # a list of the other kind, indented past the item's marker: kramdown nests it
                     items.pop()
                 at = items[-1][1] if items else indent
                 gap = len(m.group(3))
                 content = indent + len(m.group(2)) + (gap if 0 < gap <= 4 else 1)
-                items.append((content, at + 4))
+                items.append((content, at + 4, indent, ordered))
                 out.append(" " * at + line[indent:])
+                continued = False
             elif items and blank_before:
                 while items and indent < items[-1][0]:  # a line less indented than an item ends it
                     items.pop()
                 if items:
-                    column, at = items[-1]
+                    column, at, _, _ = items[-1]
                     out.append(" " * (at + indent - column) + line[indent:])
                 else:
                     out.append(line)  # the line after a list
+                continued = bool(items)
             else:
                 out.append(line)  # outside lists, or a paragraph's next line (lazy or not, as it was)
             blank_before = False
@@ -487,6 +571,7 @@ class KramdownExtension(Extension):
         md.treeprocessors.register(SourceLangTreeprocessor(md, self.source_lang), "source_lang", 3)
         # After fenced code (25) and raw HTML (20) are stashed; the toc extension runs at 5,
         # footnotes at 50, attr_list at 8.
+        md.preprocessors.register(NestedFencePreprocessor(md), "kramdown_nested_fence", 26)  # before fenced_code
         md.preprocessors.register(ListIndentPreprocessor(md), "kramdown_list_indent", 16)
         md.preprocessors.register(BlockIalPreprocessor(md), "kramdown_block_ial", 15)
         md.treeprocessors.register(BlockIalTreeprocessor(md), "kramdown_block_ial", 7)

@@ -439,6 +439,11 @@ LISTS = {
     "an indented list right after a paragraph": "段落\n  * 字下げ\n",
     "a list right after a heading": "# 見出し\n* リスト\n",
     "a task list": "- [ ] 作業\n- [x] 完了\n- 普通の項目\n",
+    "a bullet list two spaces under a number": "1. 一\n  - 子\n  - 孫\n2. 二\n",
+    "a numbered list one space under a bullet": "* a\n 1. b\n* c\n",
+    "the same kind one space in stays a sibling": "* a\n * b\n* c\n",
+    "an item right after a continued paragraph": "* 一\n\n  続き\n* 二\n",
+    "a nested item's continued paragraph, then an item": "1. a\n   - b\n\n     続き\n2. c\n",
 }
 
 
@@ -494,6 +499,12 @@ BLOCKS = {
     "contents of every level, without no_toc": "* TOC\n{:toc}\n\n# 大\n\n## 目次\n{: .no_toc}\n\n### 子\n\n##### 小\n",
     "a fence with a file name": "```ruby:app.rb\nputs 1\n```\n",
     "a fence with two words is none": "``` python title\nprint(1)\n```\n",
+    "a fence in a tight list item": "1. インストール\n   ```sh\n   gem install jekyll\n   ```\n2. 起動\n",
+    "a fence in a loose list item": "* 項目\n\n  ```ruby\n  puts 1 < 2\n  ```\n\n* 次\n",
+    "a fence two levels down": "- a\n  - b\n    ```\n    deep\n    ```\n",
+    "a fence in a quote": "> 引用\n>\n> ```\n> code <b>\n> ```\n",
+    "a fence indented at the margin": "  ```\n  two spaces\n  ```\n",
+    "four spaces are indented code": "    ```\n    not a fence\n    ```\n",
 }
 
 
