@@ -43,6 +43,7 @@ from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -50,6 +51,9 @@ from .text import TASK_BOX, UNTRANSLATED_END, UNTRANSLATED_START
 
 KRAMDOWN_ESCAPES = "\\.*_+-`()[]{}#!:|\"'$=<>~"
 """What a backslash escapes in kramdown (its GFM parser adds ``~``)."""
+_BACKSLASH_BREAK = r"(?<!\\)\\+\n"
+"""Backslashes at the end of a line: kramdown's GFM parser breaks the line with the last one (GFM's break)
+or the last two (kramdown's own ``\\\\``); those before are escapes."""
 _STRIKE = r"(~~)(?!~|\s)(.+?)(?<!~|\s)~~(?!~)"
 """GFM strikethrough, as kramdown's GFM parser reads it: ``~~text~~``, no space inside the tildes."""
 _FENCE_OPENING = re.compile(r"""
@@ -270,6 +274,42 @@ _RULE = re.compile(r" {0,3}([*_-])(?: *\1){2,} *$")
 
 _NESTED_FENCE = re.compile(r"^(?P<prefix>(?:[ ]*>[ ]?)+[ ]*|[ ]+)(?P<fence>`{3,}|~{3,})[ ]*"
                            r"(?P<lang>[^\s`{}\"'<>&]*)[ ]*$")
+
+
+_TAB = "\ue013"
+"""A tab of fenced code while Python-Markdown expands the document's tabs to spaces."""
+_FENCE_LINE = re.compile(r"^(?P<prefix>(?:[ \t]*>[ ]?)*[ \t]*)(?P<fence>`{3,}|~{3,})")
+
+
+class FenceTabsPreprocessor(Preprocessor):
+    """Keep the tabs of fenced code (a Makefile's, Go's), which kramdown keeps: Python-Markdown's
+    whitespace normalization expands every tab of the document, so those of code lines are
+    hidden from it here and given back by :class:`FenceTabsPostprocessor`."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("\t" in line for line in lines):
+            return lines
+        out = []
+        fence = ""
+        prefix = 0
+        for line in lines:
+            m = _FENCE_LINE.match(line)
+            if not fence and m:
+                fence, prefix = m.group("fence"), len(m.group("prefix"))
+            elif fence and m and m.group("fence")[0] == fence[0] and len(m.group("fence")) >= len(fence) \
+                    and not line[m.end():].strip():
+                fence = ""
+            elif fence and "\t" in line[prefix:]:
+                line = line[:prefix] + line[prefix:].replace("\t", _TAB)
+            out.append(line)
+        return out
+
+
+class FenceTabsPostprocessor(Postprocessor):
+    """Give fenced code its tabs back (see :class:`FenceTabsPreprocessor`)."""
+
+    def run(self, text: str) -> str:
+        return text.replace(_TAB, "\t") if _TAB in text else text
 
 
 class NestedFencePreprocessor(Preprocessor):
@@ -522,6 +562,19 @@ def _drop_no_toc(toc: etree.Element, ids: set[str | None]) -> None:
                 toc.insert(at + offset, child)
 
 
+class BackslashBreakProcessor(InlineProcessor):
+    """A ``<br>`` for the break of :data:`_BACKSLASH_BREAK`; the backslashes before it stay for the escapes."""
+
+    def handleMatch(  # type: ignore[override]  # noqa: N802 (Python-Markdown's API)
+            self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:
+        return etree.Element("br"), m.end() - 1 - backslash_break_width(m.group(0)[:-1]), m.end()
+
+
+def backslash_break_width(backslashes: str) -> int:
+    """How many of a line's final backslashes make its break (:data:`_BACKSLASH_BREAK`): the rest pair up."""
+    return 1 if len(backslashes) % 2 else 2
+
+
 class GfmHashHeaderProcessor(HashHeaderProcessor):
     """An ATX heading as kramdown's GFM parser reads it: a space after the ``#`` (``#タグ`` is text)."""
 
@@ -560,6 +613,8 @@ class KramdownExtension(Extension):
         # kramdown's escapable characters beyond Python-Markdown's (a "\$" shows "$", not "\$").
         md.ESCAPED_CHARS.extend(ch for ch in KRAMDOWN_ESCAPES if ch not in md.ESCAPED_CHARS)
         md.inlinePatterns.register(SimpleTagInlineProcessor(_STRIKE, "del"), "del", 55)  # GFM ~~strikethrough~~
+        # GFM's hard line break by a backslash at the end of a line (before escapes: "\\\n" is none).
+        md.inlinePatterns.register(BackslashBreakProcessor(_BACKSLASH_BREAK), "backslash_break", 185)
         md.parser.blockprocessors.register(GfmHashHeaderProcessor(md.parser), "hashheader", 70)
         if "fenced_code_block" in md.preprocessors:
             fences = md.preprocessors["fenced_code_block"]
@@ -572,6 +627,8 @@ class KramdownExtension(Extension):
         # After fenced code (25) and raw HTML (20) are stashed; the toc extension runs at 5,
         # footnotes at 50, attr_list at 8.
         md.preprocessors.register(NestedFencePreprocessor(md), "kramdown_nested_fence", 26)  # before fenced_code
+        md.preprocessors.register(FenceTabsPreprocessor(md), "kramdown_fence_tabs", 35)  # before tabs are expanded
+        md.postprocessors.register(FenceTabsPostprocessor(md), "kramdown_fence_tabs", 25)  # after raw HTML is back
         md.preprocessors.register(ListIndentPreprocessor(md), "kramdown_list_indent", 16)
         md.preprocessors.register(BlockIalPreprocessor(md), "kramdown_block_ial", 15)
         md.treeprocessors.register(BlockIalTreeprocessor(md), "kramdown_block_ial", 7)

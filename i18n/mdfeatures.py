@@ -38,7 +38,8 @@ PROCESSORS: dict[str, tuple[tuple[str, str], ...]] = {
     "html_blocks": (("preprocessors", "html_block"),),
     # <tag markdown="1">: md_in_html parses the tag's content as Markdown, into any element
     "md_in_html": (("blockprocessors", "markdown_block"),),
-    "fenced_code": (("preprocessors", "fenced_code_block"), ("preprocessors", "kramdown_nested_fence")),
+    "fenced_code": (("preprocessors", "fenced_code_block"), ("preprocessors", "kramdown_nested_fence"),
+                    ("preprocessors", "kramdown_fence_tabs"), ("postprocessors", "kramdown_fence_tabs")),
     "tables": (("blockprocessors", "table"),),
     # ": " at a line's start; the indented blocks of a definition (or of a <dl> from md_in_html)
     "def_list": (("blockprocessors", "deflist"), ("blockprocessors", "defindent")),
@@ -73,6 +74,7 @@ INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "entity": ("&",),
     "em_strong": ("*", "_"),  # kramdown's emphasis (i18n.kramdown), as Python-Markdown's own
     "del": ("~~",),  # GFM strikethrough (i18n.kramdown)
+    "backslash_break": ("\\\n",),  # GFM's backslash line break (i18n.kramdown)
 }
 """Inline patterns (by registered name), each with strings one of which any text it matches holds.
 

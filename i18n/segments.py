@@ -27,6 +27,7 @@ from markdown.extensions.toc import slugify_unicode, unique
 
 from .content import FRONT_MATTER_KEYS, Post
 from .errors import Location, PipelineError
+from .kramdown import backslash_break_width
 from .text import UNTRANSLATED_END, UNTRANSLATED_START, join_lines, plain_text, strip_markers
 
 TAXONOMY_KEYS = ("categories", "tags")
@@ -108,6 +109,8 @@ _TOC_IAL = re.compile(r"^ {0,3}\{:\s*toc\s*\}\s*$")
 _LINK_DEF = re.compile(r"^ {0,3}\[[^\]]+\]:\s*\S")
 _TABLE_DELIM = re.compile(r"^ *\|? *:?-+:? *(\| *:?-+:? *)*\|? *$")
 _IMAGE_ONLY = re.compile(r"^(!\[)((?:[^\]\\]|\\.)*)(\]\([^)]*\)(?:\{:?[^{}]*\})?)\s*$")
+_BACKSLASHES = re.compile(r"\\+$")
+"""A line ending in backslashes: a hard line break, as the renderer reads it (:mod:`i18n.kramdown`)."""
 _EXPLICIT_ID = re.compile(r"\{:?[^{}]*#[^{}\s]+[^{}]*\}\s*$")
 _BLOCK_LEVEL = {
     "address", "article", "aside", "blockquote", "body", "canvas", "center", "dd", "details",
@@ -381,7 +384,10 @@ class _Segmenter:
         runs: list[list[str]] = [[]]
         for k, line in enumerate(para):
             text = line.text
-            hard = k < len(para) - 1 and (text.endswith("  ") or text.endswith("\t"))
+            backslashes = _BACKSLASHES.search(text) if k < len(para) - 1 else None
+            hard = backslashes is not None or (k < len(para) - 1 and (text.endswith("  ") or text.endswith("\t")))
+            if backslashes is not None:  # the break is the msgid's "\n"; escaped backslashes stay
+                text = text[:len(text) - backslash_break_width(backslashes.group(0))]
             runs[-1].append(text)
             if hard:
                 runs.append([])

@@ -469,7 +469,8 @@ class _Tokens(HTMLParser):
         self.tokens.append(f"<{tag} {sorted(attrs)}>")
 
     def handle_endtag(self, tag: str) -> None:
-        self.tokens.append(f"</{tag}>")
+        if tag not in ("br", "hr", "img", "input"):  # kramdown writes <br />, which the parser ends too
+            self.tokens.append(f"</{tag}>")
 
     def handle_data(self, data: str) -> None:
         if data.strip():
@@ -505,9 +506,26 @@ BLOCKS = {
     "a fence in a quote": "> 引用\n>\n> ```\n> code <b>\n> ```\n",
     "a fence indented at the margin": "  ```\n  two spaces\n  ```\n",
     "four spaces are indented code": "    ```\n    not a fence\n    ```\n",
+    "a backslash line break": "一行目\\\n二行目\\\\\n三行目\\\\\\\n四行目\\\n",
 }
 
 
 @pytest.mark.parametrize("name", BLOCKS)
 def test_blocks_render_as_kramdown_renders_them(name: str) -> None:
     assert _tokens(markdown_to_html(BLOCKS[name], "ja")) == _tokens(_kramdown(BLOCKS[name]))
+
+
+CODE = {
+    "tabs at the margin": "```make\nall:\n\tgo build\n\t@echo \"done\"\n```\n",
+    "tabs in a list item": "- 手順\n  ```go\n  func f() {\n  \treturn\n  }\n  ```\n",
+}
+
+
+@pytest.mark.parametrize("name", CODE)
+def test_code_keeps_its_exact_text_as_in_kramdown(name: str) -> None:
+    """Inside <pre> every character counts (a Makefile's tabs): compared as is, not whitespace-collapsed."""
+    def code(html_text: str) -> list[str]:
+        return [html.unescape(c) for c in re.findall(r"<pre><code[^>]*>(.*?)</code></pre>", html_text, re.DOTALL)]
+
+    ours = code(markdown_to_html(CODE[name], "ja"))
+    assert ours == code(_kramdown(CODE[name])) and "\t" in ours[0]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from i18n.render import markdown_to_html
 from i18n.segments import assemble, segment_body
 from i18n.text import join_lines
 
@@ -88,6 +89,13 @@ def test_taxonomy_terms_are_spelled_as_jekyll_spells_them(tmp_path: Path) -> Non
         ("categories", "AI"), ("categories", "2024"), ("tags", "1"), ("tags", "true"), ("tags", "Tesla")]
     info = post_info(post)
     assert (info.categories, info.tags) == (("AI", "2024"), ("1", "true", "Tesla"))
+
+
+def test_a_backslash_line_break_is_a_hard_break_in_the_msgid() -> None:
+    body = "一\\\n二\\\\\n三\\\\\\\nつづき\n"  # GFM's \, kramdown's \\, an escaped \ and a break
+    seg = segment_body(body, "p.md")
+    assert [m.msgid for m in seg.messages] == ["一\n二\n三\\\\\nつづき"]
+    assert markdown_to_html(assemble(seg, lambda m: m.msgid, False), "ja") == markdown_to_html(body, "ja")
 
 
 def test_front_matter_text_is_shown_as_jekyll_prints_it(tmp_path: Path) -> None:
