@@ -24,9 +24,10 @@ Written through Python-Markdown's own extension API (no fork):
   (``<ul id="markdown-toc">``) by :class:`KramdownTocTreeprocessor`.  Its
   anchors are the headings' ids, which :func:`i18n.segments.assemble` takes
   from the source heading in every language.
-* :class:`NestedFencePreprocessor`: a fenced code block inside a list item or
-  a block quote is a code block there, as in kramdown (Python-Markdown only
-  finds fences at the margin).
+* :class:`FencePreprocessor` and :class:`IndentedCodeTreeprocessor`: code
+  blocks highlighted in Rouge's markup, as Jekyll shows them; a fenced code
+  block inside a list item or a block quote is one there too (Python-Markdown
+  only finds fences at the margin).
 * :class:`GfmHashHeaderProcessor`, ``~~strikethrough~~``, kramdown's backslash
   escapes and fence languages: kramdown's GFM parser, which Jekyll uses.
 * :class:`KramdownFootnoteTreeprocessor` gives footnotes kramdown's markup
@@ -35,6 +36,7 @@ Written through Python-Markdown's own extension API (no fork):
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's convention)
 
@@ -47,6 +49,7 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from .highlight import code_block_html
 from .text import TASK_BOX, UNTRANSLATED_END, UNTRANSLATED_START
 
 KRAMDOWN_ESCAPES = "\\.*_+-`()[]{}#!:|\"'$=<>~"
@@ -272,8 +275,26 @@ _MARKER = re.compile(r"( *)([*+-]|\d{1,9}[.)])( +|$)")
 _RULE = re.compile(r" {0,3}([*_-])(?: *\1){2,} *$")
 
 
-_NESTED_FENCE = re.compile(r"^(?P<prefix>(?:[ ]*>[ ]?)+[ ]*|[ ]+)(?P<fence>`{3,}|~{3,})[ ]*"
+_FENCE = re.compile(r"^(?P<prefix>(?:[ ]*>[ ]?)+[ ]*|[ ]*)(?P<fence>`{3,}|~{3,})[ ]*"
                            r"(?P<lang>[^\s`{}\"'<>&]*)[ ]*$")
+
+
+class IndentedCodeTreeprocessor(Treeprocessor):
+    """An indented code block as kramdown shows it with Rouge: plain text in Rouge's markup."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for index, pre in enumerate(list(parent)):
+                code = pre[0] if pre.tag == "pre" and len(pre) == 1 and not pre.attrib else None
+                if code is None or code.tag != "code" or code.attrib or len(code):
+                    continue
+                # (Python-Markdown escaped the text already: the same text, escaped once)
+                placeholder = self.md.htmlStash.store(code_block_html(html.unescape(code.text or ""), ""))
+                p = etree.Element("p")
+                p.text = placeholder  # alone in its paragraph: Python-Markdown puts the HTML in its place
+                p.tail = pre.tail
+                parent.remove(pre)
+                parent.insert(index, p)
 
 
 _TAB = "\ue013"
@@ -312,16 +333,17 @@ class FenceTabsPostprocessor(Postprocessor):
         return text.replace(_TAB, "\t") if _TAB in text else text
 
 
-class NestedFencePreprocessor(Preprocessor):
-    """A fenced code block inside a list item or a block quote, as kramdown renders it.
+class FencePreprocessor(Preprocessor):
+    """Fenced code blocks as kramdown renders them, highlighted (:func:`i18n.highlight.code_block_html`).
 
-    Python-Markdown's ``fenced_code`` only finds fences at the start of a line.
-    Here a fence after an item's indentation (or a quote's ``>``), closed with
-    the same prefix, becomes the same ``<pre><code>`` stashed as raw HTML, with
-    a placeholder left at that prefix, where the item or quote reads it as one
-    of its blocks.  Outside them, a fence indented one to three spaces is one
-    too (its lines kept whole, as kramdown keeps them); four spaces make an
-    indented code block, left as it is.
+    Python-Markdown's ``fenced_code`` only finds fences at the start of a line
+    and does not highlight.  Here a fence, also after a list item's indentation
+    or a quote's ``>`` (closed with the same prefix), becomes the code block's
+    HTML stashed as raw HTML, with a placeholder left at that prefix, where the
+    item or quote reads it as one of its blocks.  Outside them, a fence indented
+    one to three spaces is one too (its lines kept whole, as kramdown keeps
+    them); four spaces make an indented code block, left as it is.  A fence
+    with ``{attributes}`` or ``hl_lines`` is left to ``fenced_code``.
     """
 
     def run(self, lines: list[str]) -> list[str]:
@@ -332,7 +354,7 @@ class NestedFencePreprocessor(Preprocessor):
         i = 0
         while i < len(lines):
             line = lines[i]
-            m = _NESTED_FENCE.match(line)
+            m = _FENCE.match(line)
             marker = _MARKER.match(line)
             if marker and not _RULE.match(line):
                 item_column = len(marker.group(1)) + len(marker.group(2)) + 1
@@ -347,10 +369,8 @@ class NestedFencePreprocessor(Preprocessor):
                         # Inside an item or a quote, its prefix is not code; at the margin, kramdown keeps it.
                         code = "\n".join(self._strip(lines[k], prefix) if nested else lines[k]
                                           for k in range(i + 1, end))
-                        lang = m.group("lang")
-                        attr = f' class="language-{lang}"' if lang else ""
-                        html = f"<pre><code{attr}>{_escape(code + chr(10) if code else '')}</code></pre>"
-                        out.append(prefix + self.md.htmlStash.store(html))
+                        block = code_block_html(code + "\n" if code else "", m.group("lang"))
+                        out.append(prefix + self.md.htmlStash.store(block))
                         i = end + 1
                         continue
             out.append(line)
@@ -372,10 +392,6 @@ class NestedFencePreprocessor(Preprocessor):
         if line.startswith(prefix):
             return line[len(prefix):]
         return line[len(prefix.rstrip()):] if line.startswith(prefix.rstrip()) else line.lstrip()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class ListIndentPreprocessor(Preprocessor):
@@ -626,7 +642,8 @@ class KramdownExtension(Extension):
         md.treeprocessors.register(SourceLangTreeprocessor(md, self.source_lang), "source_lang", 3)
         # After fenced code (25) and raw HTML (20) are stashed; the toc extension runs at 5,
         # footnotes at 50, attr_list at 8.
-        md.preprocessors.register(NestedFencePreprocessor(md), "kramdown_nested_fence", 26)  # before fenced_code
+        md.preprocessors.register(FencePreprocessor(md), "kramdown_fences", 26)  # before fenced_code
+        md.treeprocessors.register(IndentedCodeTreeprocessor(md), "kramdown_indented_code", 4.2)
         md.preprocessors.register(FenceTabsPreprocessor(md), "kramdown_fence_tabs", 35)  # before tabs are expanded
         md.postprocessors.register(FenceTabsPostprocessor(md), "kramdown_fence_tabs", 25)  # after raw HTML is back
         md.preprocessors.register(ListIndentPreprocessor(md), "kramdown_list_indent", 16)

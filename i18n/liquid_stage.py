@@ -212,9 +212,6 @@ class JekyllIncludeTag(Tag):
 # Jekyll::Tags::HighlightBlock's syntax: a language, then options (``linenos``, ``mark_lines="1 2"``).
 _HIGHLIGHT = re.compile(r"""^([a-zA-Z0-9.+#_-]+)((?:\s+\w+(?:=(?:\w+|"[^"]*"))?)*)\s*$""")
 _HIGHLIGHT_OPTION = re.compile(r"""(\w+)(?:=(\w+|"[^"]*"))?""")
-_WHITESPACE_TOKEN = re.compile(r'<span class="w">([^<]*)</span>')
-
-
 class HighlightNode(Node):
     """``{% highlight lang %}…{% endhighlight %}``: Liquid inside is rendered first, as in Jekyll."""
 
@@ -259,23 +256,14 @@ class HighlightTag(Tag):
 
 def highlight_code(code: str, lang: str, options: Mapping[str, str]) -> str:
     """Jekyll's ``highlight`` output: Rouge's markup, with Pygments' tokens and CSS classes."""
-    # Pygments is imported here: most posts have no code to highlight, and a rebuild should not wait for it.
-    from pygments import highlight as pygments_highlight
-    from pygments.formatters import HtmlFormatter
-    from pygments.lexer import Lexer
-    from pygments.lexers import TextLexer, get_lexer_by_name
-    from pygments.util import ClassNotFound
+    from pygments.lexers import TextLexer
+
+    from .highlight import highlighted, lexer_for
 
     code = re.sub(r"\A[\r\n]+|[\r\n]+\Z", "", code)
-    lexer: Lexer
-    try:
-        lexer = get_lexer_by_name(lang)
-    except ClassNotFound:
-        lexer = TextLexer()
     marked = options.get("mark_lines") or options.get("hl_lines") or ""
     lines = [int(n) for n in marked.split() if n.isdigit()]
-    body = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True, hl_lines=lines))
-    body = _WHITESPACE_TOKEN.sub(r"\1", body)  # Rouge leaves whitespace bare
+    body = highlighted(code, lexer_for(lang) or TextLexer(), lines)
     if "linenos" in options:
         gutter = "".join(f"{n}\n" for n in range(1, code.count("\n") + 2))
         body = ('<table class="rouge-table"><tbody><tr><td class="gutter gl"><pre class="lineno">'

@@ -38,7 +38,7 @@ PROCESSORS: dict[str, tuple[tuple[str, str], ...]] = {
     "html_blocks": (("preprocessors", "html_block"),),
     # <tag markdown="1">: md_in_html parses the tag's content as Markdown, into any element
     "md_in_html": (("blockprocessors", "markdown_block"),),
-    "fenced_code": (("preprocessors", "fenced_code_block"), ("preprocessors", "kramdown_nested_fence"),
+    "fenced_code": (("preprocessors", "fenced_code_block"), ("preprocessors", "kramdown_fences"),
                     ("preprocessors", "kramdown_fence_tabs"), ("postprocessors", "kramdown_fence_tabs")),
     "tables": (("blockprocessors", "table"),),
     # ": " at a line's start; the indented blocks of a definition (or of a <dl> from md_in_html)
