@@ -302,6 +302,48 @@ _TAB = "\ue013"
 _FENCE_LINE = re.compile(r"^(?P<prefix>(?:[ \t]*>[ ]?)*[ \t]*)(?P<fence>`{3,}|~{3,})")
 
 
+_EXTENSION_BLOCK = re.compile(r"^ {0,3}\{::(comment|nomarkdown)\}\s*$")
+_EXTENSION_EMPTY = re.compile(r"^ {0,3}\{::(?:comment|nomarkdown|options)\b[^{}]*/\}\s*$")
+_EXTENSION_SPAN = re.compile(r"\{::(comment|nomarkdown)\}(.*?)\{:/(?:\1)?\}")
+
+
+def _extension_html(kind: str, content: str) -> str:
+    """What kramdown outputs for a ``comment`` (an HTML comment) or a ``nomarkdown`` (its content as is)."""
+    return f"<!-- {content.strip().replace('--', '- -')} -->" if kind == "comment" else content
+
+
+class ExtensionPreprocessor(Preprocessor):
+    """kramdown's extensions: ``{::comment}…{:/comment}`` becomes an HTML comment (not text of the
+    page), ``{::nomarkdown}…{:/}`` is output as it is, ``{::options … /}`` is dropped, as blocks
+    and as spans.  Runs after fenced code is stashed: a fence's text is never read as one."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        if not any("{::" in line for line in lines):
+            return lines
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            block = _EXTENSION_BLOCK.match(line)
+            if block:
+                closing = re.compile(rf"^ {{0,3}}\{{:/(?:{block.group(1)})?\}}\s*$")
+                end = next((k for k in range(i + 1, len(lines)) if closing.match(lines[k])), None)
+                if end is not None:
+                    raw = _extension_html(block.group(1), "\n".join(lines[i + 1:end]))
+                    out.extend(["", self.md.htmlStash.store(raw), ""])
+                    i = end + 1
+                    continue
+            if _EXTENSION_EMPTY.match(line):
+                i += 1
+                continue
+            if "{::" in line:
+                line = _EXTENSION_SPAN.sub(lambda m: self.md.htmlStash.store(_extension_html(m.group(1), m.group(2))),
+                                           line)
+            out.append(line)
+            i += 1
+        return out
+
+
 class FenceTabsPreprocessor(Preprocessor):
     """Keep the tabs of fenced code (a Makefile's, Go's), which kramdown keeps: Python-Markdown's
     whitespace normalization expands every tab of the document, so those of code lines are
@@ -646,6 +688,7 @@ class KramdownExtension(Extension):
         md.treeprocessors.register(IndentedCodeTreeprocessor(md), "kramdown_indented_code", 4.2)
         md.preprocessors.register(FenceTabsPreprocessor(md), "kramdown_fence_tabs", 35)  # before tabs are expanded
         md.postprocessors.register(FenceTabsPostprocessor(md), "kramdown_fence_tabs", 25)  # after raw HTML is back
+        md.preprocessors.register(ExtensionPreprocessor(md), "kramdown_extensions", 21)  # before raw HTML
         md.preprocessors.register(ListIndentPreprocessor(md), "kramdown_list_indent", 16)
         md.preprocessors.register(BlockIalPreprocessor(md), "kramdown_block_ial", 15)
         md.treeprocessors.register(BlockIalTreeprocessor(md), "kramdown_block_ial", 7)

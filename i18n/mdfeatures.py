@@ -48,6 +48,8 @@ PROCESSORS: dict[str, tuple[tuple[str, str], ...]] = {
                   ("treeprocessors", "footnote-reorder"), ("treeprocessors", "footnote-duplicate"),
                   ("postprocessors", "footnote")),
     "link_definitions": (("blockprocessors", "reference"),),
+    # kramdown's {::comment}, {::nomarkdown} and {::options /}
+    "kramdown_extensions": (("preprocessors", "kramdown_extensions"),),
     # a backslash escape (or an escaped backslash in code) leaves a placeholder, turned back at the end
     "escapes": (("treeprocessors", "unescape"),),
     # the toc extension's marker paragraph (what ``* TOC`` + ``{:toc}`` becomes), kramdown's markup of it
@@ -126,6 +128,7 @@ def markdown_features(text: str) -> frozenset[str]:
         "abbr": "*" in text and "*[" in text,
         "footnotes": "^" in text and "[^" in text,
         "link_definitions": "]" in text and "]:" in text,
+        "kramdown_extensions": "{" in text and "{::" in text,
         "escapes": "\\" in text,
         "toc_marker": TOC_MARKER[0] in text or ("{" in text and _TOC_IAL_START.search(text) is not None),
     }

@@ -92,6 +92,8 @@ class _Line(NamedTuple):
 
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
+_EXTENSION_BLOCK = re.compile(r"^ {0,3}\{::(comment|nomarkdown)\}\s*$")
+"""The opening line of a kramdown extension block whose content is not prose to translate."""
 _LIQUID_BLOCK = re.compile(r"^\s*\{%-?\s*(raw|highlight|comment)\b")
 _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _LIQUID_ONLY = re.compile(r"^(\s*(\{%(?:(?!%\}).)*%\}|\{\{(?:(?!\}\}).)*\}\}))+\s*$")
@@ -188,6 +190,8 @@ class _Segmenter:
             return self._one_verbatim
         if _FENCE.match(text):
             return self._fence
+        if _EXTENSION_BLOCK.match(text):
+            return self._extension_block
         liquid = _LIQUID_BLOCK.match(text)
         if liquid and not (liquid.group(1) == "raw" and _ENDRAW.search(text)):
             return self._liquid_block  # (a raw span closed on its line is prose that quotes Liquid)
@@ -225,6 +229,15 @@ class _Segmenter:
         assert m
         marker = m.group(2)
         closing = re.compile(rf"^ {{0,3}}{re.escape(marker[0])}{{{len(marker)},}}\s*$")
+        return self._verbatim_through(lines, i, i + 1, closing)
+
+    def _extension_block(self, lines: list[_Line], i: int, cont: str) -> int:
+        """kramdown's ``{::comment}`` or ``{::nomarkdown}`` block: never a message (kept through its end tag)."""
+        m = _EXTENSION_BLOCK.match(lines[i].text)
+        assert m
+        closing = re.compile(rf"^ {{0,3}}\{{:/(?:{m.group(1)})?\}}\s*$")
+        if not any(closing.match(line.text) for line in lines[i + 1:]):
+            return self._one_verbatim(lines, i, cont)  # never closed: kramdown reads the rest as it is
         return self._verbatim_through(lines, i, i + 1, closing)
 
     def _liquid_block(self, lines: list[_Line], i: int, cont: str) -> int:

@@ -40,6 +40,8 @@ HOSTILE = {
     "liquid_output": "{{ site.title }}",
     "liquid_tag_across_lines": "{%\ninclude youtubePlayer.html id=\"x\" %}",
     "tracking_image": "![](https://evil.example/pixel.gif)",
+    "kramdown_nomarkdown_span": "{::nomarkdown}<b onmouseover=alert(1)>x</b>{:/}",
+    "kramdown_comment_swallowing_text": "{::comment}本文{:/}",
 }
 
 

@@ -524,6 +524,9 @@ BLOCKS = {
     "four spaces are indented code": "    ```\n    not a fence\n    ```\n",
     "highlighted code of each kind": "```ruby\nputs 1 if x\n```\n\n```\nplain <b>\n```\n\n    indented & <i>\n\n"
                                      "```nosuchlang\nx\n```\n\n- 項目\n  ```python\n  print('a')\n  ```\n",
+    "kramdown's comment, nomarkdown and options": (
+        "前\n\n{::comment}\n秘密のメモ\n{:/comment}\n\n本文{::comment}内緒{:/}です\n\n"
+        "{::nomarkdown}\n<div>*raw*</div>\n{:/nomarkdown}\n\n{::options auto_ids=\"true\" /}\n{::comment /}\n後\n"),
     "a backslash line break": "一行目\\\n二行目\\\\\n三行目\\\\\\\n四行目\\\n",
 }
 

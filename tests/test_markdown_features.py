@@ -111,6 +111,7 @@ INLINE = st.sampled_from([
     "<http://u>", "<me@example.com>", "<!-- c -->", "<?pi?>", "<![CDATA[x]]>", "&", "&amp;", "&#123;", "&#x41;",
     "&copy", "AT&T ", '"', "'", "--", "...", "<<", ">>", "{:", "{: .note}", '{:target="_blank"}', "}", "\ue010",
     "\ue011", "*[", "AI", "footnote", "fnref", "|", "||", "~", "~~", ":", ": ", "TOC", "\ue000",
+    "~~s~~", "{::", "{::comment}x{:/}", "{::nomarkdown}<b>y</b>{:/}", "{:/}", "\\\n",
 ])
 INLINE_SEPARATORS = st.sampled_from(["", "", " ", " ", "\t", "  "])
 # What may begin a line: block markers, and what Markdown may read as a line start once it is removed.
@@ -129,6 +130,8 @@ BLOCKS = st.sampled_from([
     "*[AI]: Artificial intelligence\n\nAI and HW3.0", "[a]: http://u 'T'\n\n[a] [a][] ![a]",
     "- a\n- b\n{:toc}", "* TOC\n{:toc}\n\n## AI\n\n### x", "- a\n{: .list}", "<div>\nblock\n</div>",
     "<pre>\n*x*\n</pre>", "<script>*x*</script>", "1. a\n2. b", "> quote\n>\n> > nested",
+    "{::comment}\nnote *x*\n{:/comment}", '{::options a="1" /}', "{::nomarkdown}\n<i>z</i>\n{:/}",
+    "1. a\n   ```sh\n   x\t<b>\n   ```\n2. b", "> ```\n> q\n> ```", "    indented *x*", "a\\\nb\\\\\nc",
 ])
 # Documents where everything is kept: their share is kept small.
 EVERYTHING = st.sampled_from([
@@ -174,7 +177,7 @@ def test_each_feature_is_needed_by_some_document(feature: str) -> None:
     """Each feature test guards something: without its processors, some document of the corpus renders differently."""
     documents = EXAMPLES + [_body(p) for p in MARKDOWN_FILES] + [
         "* TOC\n{:toc}\n\n## a", "*[AI]: Artificial intelligence\n\nAI", "text[^1]\n\n[^1]: note",
-        "term\n: definition", '<div markdown="1">*x*</div>']
+        "term\n: definition", '<div markdown="1">*x*</div>', "a{::comment}b{:/}c"]
     md = _markdown("ja", False, FEATURES - {feature})
     full = _markdown("ja", False)
     assert any(md.reset().convert(text) != full.reset().convert(text) for text in documents)
