@@ -44,13 +44,14 @@ from markdown import Markdown
 from markdown.blockprocessors import HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
+from markdown.extensions.toc import remove_fnrefs, render_inner_html, unique
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .highlight import code_block_html
-from .text import TASK_BOX, UNTRANSLATED_END, UNTRANSLATED_START
+from .text import TASK_BOX, UNTRANSLATED_END, UNTRANSLATED_START, gfm_slug
 
 KRAMDOWN_ESCAPES = "\\.*_+-`()[]{}#!:|\"'$=<>~"
 """What a backslash escapes in kramdown (its GFM parser adds ``~``)."""
@@ -297,6 +298,8 @@ class IndentedCodeTreeprocessor(Treeprocessor):
                 parent.insert(index, p)
 
 
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_TAG = re.compile(r"<[^>]*>")
 _TAB = "\ue013"
 """A tab of fenced code while Python-Markdown expands the document's tabs to spaces."""
 _FENCE_LINE = re.compile(r"^(?P<prefix>(?:[ \t]*>[ ]?)*[ \t]*)(?P<fence>`{3,}|~{3,})")
@@ -581,6 +584,23 @@ def _check_box(li: etree.Element) -> bool:
     return True
 
 
+class HeadingIdTreeprocessor(Treeprocessor):
+    """Each heading without an id gets kramdown's (:func:`i18n.text.gfm_slug`), before the ``toc``
+    extension would give it its own: from the heading's text as written, its spaces not collapsed
+    (an ideographic space is no ``-``, as in kramdown).  A second heading of the same id gets
+    ``_1``, as the segmenter gives it (:mod:`i18n.segments`)."""
+
+    def run(self, root: etree.Element) -> None:
+        headings = [el for el in root.iter() if el.tag in _HEADINGS and "id" not in el.attrib]
+        if not headings:
+            return
+        used = {el.attrib["id"] for el in root.iter() if "id" in el.attrib}
+        counters: dict[str, int] = {}
+        for el in headings:
+            text = html.unescape(_TAG.sub("", render_inner_html(remove_fnrefs(el), self.md)))
+            el.set("id", unique(gfm_slug(text.strip()), used, counters))
+
+
 class KramdownTocTreeprocessor(Treeprocessor):
     """Give the table of contents kramdown's markup: ``<ul id="markdown-toc">``, link ids ``markdown-toc-…``."""
 
@@ -601,7 +621,6 @@ class KramdownTocTreeprocessor(Treeprocessor):
                 parent.insert(index, toc)
 
 
-_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
 def _drop_no_toc(toc: etree.Element, ids: set[str | None]) -> None:
@@ -692,6 +711,7 @@ class KramdownExtension(Extension):
         md.preprocessors.register(ListIndentPreprocessor(md), "kramdown_list_indent", 16)
         md.preprocessors.register(BlockIalPreprocessor(md), "kramdown_block_ial", 15)
         md.treeprocessors.register(BlockIalTreeprocessor(md), "kramdown_block_ial", 7)
+        md.treeprocessors.register(HeadingIdTreeprocessor(md), "kramdown_heading_ids", 6)  # before toc (5)
         md.treeprocessors.register(KramdownTocTreeprocessor(md), "kramdown_toc", 4.5)
         md.treeprocessors.register(TaskListTreeprocessor(md), "kramdown_task_list", 4.3)
         md.treeprocessors.register(KramdownFootnoteTreeprocessor(md), "kramdown_footnotes", 4.4)

@@ -37,13 +37,14 @@ from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
 from markdown.extensions.smarty import SmartyExtension
 from markdown.extensions.tables import TableExtension
-from markdown.extensions.toc import TocExtension, slugify_unicode
+from markdown.extensions.toc import TocExtension
 from markupsafe import Markup
 
 from .errors import Location, PipelineError
 from .kramdown import TOC_MARKER, KramdownExtension
 from .locales import SiteLocale
 from .mdfeatures import markdown_features, trim
+from .text import gfm_slug
 from .theme import THEME_DIR
 
 _TAGS = re.compile(r"<[^>]+>")
@@ -61,7 +62,7 @@ def _markdown(source_lang: str, typography: bool, features: frozenset[str] | Non
             MarkdownInHtmlExtension(), SaneListExtension(),  # an <ol> and a <ul> stay two lists, as in kramdown
             FootnoteExtension(USE_DEFINITION_ORDER=False),  # numbered by first reference, as kramdown does
             *smarty,  # kramdown's typographic quotes, dashes, ellipses, « »
-            TocExtension(slugify=slugify_unicode, permalink=False, toc_depth="1-6",
+            TocExtension(slugify=gfm_slug, permalink=False, toc_depth="1-6",  # kramdown's ids and levels
                          marker=TOC_MARKER if features is None or "toc_marker" in features else ""),
             KramdownExtension(source_lang=source_lang),
         ],

@@ -9,6 +9,7 @@ transformation rules of CSS Text Level 3.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -56,6 +57,7 @@ _REFLINK = re.compile(r"!?\[([^\]]*)\]\[[^\]]*\]")
 _IAL = re.compile(r"\{:?[^{}]*\}")
 _LIQUID = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 _TAG = re.compile(r"<[^>]+>")
+_MARKERS = re.compile(r"[*`~]|(?<!\w)_+|_+(?!\w)")
 
 
 def plain_text(markdown_inline: str) -> str:
@@ -66,7 +68,8 @@ def plain_text(markdown_inline: str) -> str:
     text = _IAL.sub("", text)
     text = _TAG.sub("", text)
     text = re.sub(r"\\(.)", r"\1", text)
-    return re.sub(r"[*_`~]", "", text).strip()
+    # Emphasis markers go; an underscore inside a word is no marker (snake_case stays).
+    return html.unescape(_MARKERS.sub("", text)).strip()
 
 
 def strip_markers(text: str) -> str:
@@ -76,3 +79,18 @@ def strip_markers(text: str) -> str:
 
 TASK_BOX = re.compile(r"\[([ xX])\] ")
 """What starts a GFM task list item's text: its checkbox, unticked or ticked."""
+
+
+_NOT_IN_ID = re.compile(r"[^\w\- \t]")
+
+
+def gfm_slug(text: str, separator: str = "-") -> str:
+    """A heading's id as kramdown's GFM parser (Jekyll's) makes it from the heading's text.
+
+    Lower case; anything but letters, digits, ``_``, ``-``, spaces and tabs
+    dropped; each space or tab a ``-``: ``Part 1 - 概要`` is ``part-1---概要``,
+    ``第1章　はじめに`` (an ideographic space) ``第1章はじめに``, ``🚀 はじめに``
+    ``-はじめに``.  (The signature is that of Python-Markdown's ``toc`` slugify;
+    ``separator`` is always ``-`` here.)
+    """
+    return _NOT_IN_ID.sub("", text.lower()).replace(" ", separator).replace("\t", separator)

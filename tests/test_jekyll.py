@@ -527,6 +527,9 @@ BLOCKS = {
     "kramdown's comment, nomarkdown and options": (
         "前\n\n{::comment}\n秘密のメモ\n{:/comment}\n\n本文{::comment}内緒{:/}です\n\n"
         "{::nomarkdown}\n<div>*raw*</div>\n{:/nomarkdown}\n\n{::options auto_ids=\"true\" /}\n{::comment /}\n後\n"),
+    "heading ids as kramdown makes them": (
+        "## **太字**と`code`の見出し\n\n## Part 1 - 概要\n\n## 第1章\u3000はじめに\n\n## 🚀 はじめに\n\n"
+        "## C++ & Rust: 比較!\n\n## foo_bar baz\n\n## Ünïcödé Tést\n\n## 1. 番号\n\n## a  b &amp; c\n"),
     "a backslash line break": "一行目\\\n二行目\\\\\n三行目\\\\\\\n四行目\\\n",
 }
 
