@@ -38,6 +38,8 @@ _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _HEADING_ID = re.compile(r"\{#[^{}\s]+[^{}]*\}")
 """A heading's explicit id (``## Title {#id}``), which links to the heading use in every language."""
 _CODE = re.compile(r"(`+)(.+?)\1")
+_MATH = re.compile(r"\$\$.+?\$\$", re.DOTALL)
+"""kramdown's math (``$$E=mc^2$$``): TeX, not words."""
 _LINK = re.compile(r"!?\[[^\]]*\]\(((?:[^()\s]|\([^()\s]*\))*)[^)]*\)")
 _HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>|<!--")
 _DANGEROUS = re.compile(r"javascript:|data:|vbscript:|\bon[a-z]+\s*=", re.IGNORECASE)
@@ -84,7 +86,7 @@ def _task_box(msgid: str, msgstr: str) -> list[str]:
 
 
 _PROTECTED = (("Liquid tags", _LIQUID, "{"), ("attribute lists", _IAL, "{"), ("heading ids", _HEADING_ID, "{#"),
-              ("footnote references", _FOOTNOTE_REF, "[^"), ("inline code", _CODE, "`"))
+              ("footnote references", _FOOTNOTE_REF, "[^"), ("inline code", _CODE, "`"), ("math", _MATH, "$$"))
 """What must be copied unchanged, and a character without which neither side can hold one."""
 
 
@@ -230,8 +232,12 @@ def numbers_in(text: str) -> set[Decimal]:
 
 
 def _numbers(msgid: str, msgstr: str, target: str) -> list[tuple[str, str]]:
-    # (a footnote's label is no number of the text: a dropped [^1] is an error of its own)
-    missing = numbers_in(_FOOTNOTE_REF.sub("", msgid)) - numbers_in(_FOOTNOTE_REF.sub("", msgstr))
+    # (a footnote's label and math are no numbers of the text: a dropped [^1] or a changed
+    # $$x^2$$ is an error of its own)
+    def numbers(text: str) -> set[Decimal]:
+        return numbers_in(_MATH.sub("", _FOOTNOTE_REF.sub("", text)))
+
+    missing = numbers(msgid) - numbers(msgstr)
     if not missing:
         return []
     shown = ", ".join(f"{n:,f}".rstrip("0").rstrip(".") if "." in f"{n:f}" else f"{int(n):,}" for n in sorted(missing))

@@ -41,7 +41,7 @@ import re
 import xml.etree.ElementTree as etree  # noqa: N813 (Python-Markdown's convention)
 
 from markdown import Markdown
-from markdown.blockprocessors import HashHeaderProcessor
+from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
 from markdown.extensions.toc import remove_fnrefs, render_inner_html, unique
@@ -652,6 +652,36 @@ def backslash_break_width(backslashes: str) -> int:
     return 1 if len(backslashes) % 2 else 2
 
 
+_INLINE_MATH = r"\$\$(?P<tex>.+?)\$\$"
+MATH_BLOCK = re.compile(r"^ {0,3}\$\$(?P<tex>(?:(?!\$\$).)*)\$\$[ \t]*$", re.DOTALL)
+"""A block that is one ``$$…$$`` (two of them, ``$$a$$ と $$b$$``, are inline math in a paragraph)."""
+
+
+class InlineMathProcessor(InlineProcessor):
+    """kramdown's inline math, ``$$x$$``, as its default MathJax engine writes it: ``\\(x\\)``,
+    the TeX untouched by Markdown (a ``*`` or ``\\`` in it stays as it is)."""
+
+    def handleMatch(  # type: ignore[override]  # noqa: N802 (Python-Markdown's API)
+            self, m: re.Match[str], data: str) -> tuple[str, int, int]:
+        return self.md.htmlStash.store(f"\\({html.escape(m.group('tex'), quote=False)}\\)"), m.start(), m.end()
+
+
+class MathBlockProcessor(BlockProcessor):
+    """A block that starts and ends with ``$$``: kramdown's display math, ``\\[…\\]``, not in a paragraph."""
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return MATH_BLOCK.match(block) is not None
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        m = MATH_BLOCK.match(blocks.pop(0))
+        assert m
+        raw = self.parser.md.htmlStash.store(f"\\[{html.escape(m.group('tex').strip(), quote=False)}\\]")
+        if len(parent):
+            parent[-1].tail = f"{parent[-1].tail or ''}\n{raw}\n"
+        else:
+            parent.text = f"{parent.text or ''}\n{raw}\n"
+
+
 class GfmHashHeaderProcessor(HashHeaderProcessor):
     """An ATX heading as kramdown's GFM parser reads it: a space after the ``#`` (``#タグ`` is text)."""
 
@@ -693,6 +723,8 @@ class KramdownExtension(Extension):
         # GFM's hard line break by a backslash at the end of a line (before escapes: "\\\n" is none).
         md.inlinePatterns.register(BackslashBreakProcessor(_BACKSLASH_BREAK), "backslash_break", 185)
         md.parser.blockprocessors.register(GfmHashHeaderProcessor(md.parser), "hashheader", 70)
+        md.parser.blockprocessors.register(MathBlockProcessor(md.parser), "kramdown_math", 105)  # before code
+        md.inlinePatterns.register(InlineMathProcessor(_INLINE_MATH, md), "math", 186)  # after code, before escapes
         if "fenced_code_block" in md.preprocessors:
             fences = md.preprocessors["fenced_code_block"]
             fences.FENCED_BLOCK_RE = _FENCE_OPENING  # type: ignore[attr-defined]  # this instance only

@@ -48,6 +48,8 @@ PROCESSORS: dict[str, tuple[tuple[str, str], ...]] = {
                   ("treeprocessors", "footnote-reorder"), ("treeprocessors", "footnote-duplicate"),
                   ("postprocessors", "footnote")),
     "link_definitions": (("blockprocessors", "reference"),),
+    # kramdown's display math, $$…$$ as a block
+    "math": (("blockprocessors", "kramdown_math"),),
     # kramdown's {::comment}, {::nomarkdown} and {::options /}
     "kramdown_extensions": (("preprocessors", "kramdown_extensions"),),
     # a backslash escape (or an escaped backslash in code) leaves a placeholder, turned back at the end
@@ -77,6 +79,7 @@ INLINE_TRIGGERS: dict[str, tuple[str, ...]] = {
     "em_strong": ("*", "_"),  # kramdown's emphasis (i18n.kramdown), as Python-Markdown's own
     "del": ("~~",),  # GFM strikethrough (i18n.kramdown)
     "backslash_break": ("\\\n",),  # GFM's backslash line break (i18n.kramdown)
+    "math": ("$$",),  # kramdown's inline math (i18n.kramdown)
 }
 """Inline patterns (by registered name), each with strings one of which any text it matches holds.
 
@@ -91,17 +94,23 @@ LOWERS_TO_MARKDOWN = "\u212a"
 """The characters outside ASCII whose ``str.lower()`` holds a letter of "markdown": the Kelvin sign (k)."""
 
 
+_ENTITY_END = re.compile(r"&#?\w+;$")
+"""A character reference ending a line's start, which the raw-HTML preprocessor stashes as it does a tag."""
+
+
 def _may_define(text: str) -> bool:
     """Whether ``text`` has ": " where Markdown may see the start of a line: a definition.
 
     That is after an indent, quote or list markers, a footnote's label, or the end
-    of a raw HTML block whose line goes on (what follows it starts a block).
+    of a raw HTML block or a character reference whose line goes on (the raw-HTML preprocessor
+    stashes both: what follows starts a block).
     """
     for m in _COLON_SPACE.finditer(text):
         colon = m.start()
         before = text[max(text.rfind("\n", 0, colon), text.rfind("\r", 0, colon)) + 1:colon]
         head = before.rstrip(" \t")
-        if not head or head[-1] == ">" or head.endswith("]:") or (head != before and head[-1] in "*+-."):
+        if not head or head[-1] == ">" or head.endswith("]:") or (head != before and head[-1] in "*+-.") \
+                or (head[-1] == ";" and _ENTITY_END.search(head)):
             return True
     return False
 
@@ -129,6 +138,7 @@ def markdown_features(text: str) -> frozenset[str]:
         "footnotes": "^" in text and "[^" in text,
         "link_definitions": "]" in text and "]:" in text,
         "kramdown_extensions": "{" in text and "{::" in text,
+        "math": "$" in text and "$$" in text,
         "escapes": "\\" in text,
         "toc_marker": TOC_MARKER[0] in text or ("{" in text and _TOC_IAL_START.search(text) is not None),
     }

@@ -27,7 +27,7 @@ from markdown.extensions.toc import unique
 
 from .content import FRONT_MATTER_KEYS, Post
 from .errors import Location, PipelineError
-from .kramdown import backslash_break_width
+from .kramdown import MATH_BLOCK, backslash_break_width
 from .text import UNTRANSLATED_END, UNTRANSLATED_START, gfm_slug, join_lines, plain_text, strip_markers
 
 TAXONOMY_KEYS = ("categories", "tags")
@@ -193,6 +193,8 @@ class _Segmenter:
             return self._fence
         if _EXTENSION_BLOCK.match(text):
             return self._extension_block
+        if previous_blank and text.lstrip(" ").startswith("$$"):
+            return self._math_or_paragraph
         liquid = _LIQUID_BLOCK.match(text)
         if liquid and not (liquid.group(1) == "raw" and _ENDRAW.search(text)):
             return self._liquid_block  # (a raw span closed on its line is prose that quotes Liquid)
@@ -240,6 +242,16 @@ class _Segmenter:
         if not any(closing.match(line.text) for line in lines[i + 1:]):
             return self._one_verbatim(lines, i, cont)  # never closed: kramdown reads the rest as it is
         return self._verbatim_through(lines, i, i + 1, closing)
+
+    def _math_or_paragraph(self, lines: list[_Line], i: int, cont: str) -> int:
+        """kramdown's display math (a block that is one ``$$…$$``) is never a message; else a paragraph."""
+        j = i
+        while j < len(lines) and not _is_blank(lines[j]):
+            j += 1
+        if MATH_BLOCK.match("\n".join(line.text for line in lines[i:j])):
+            self.verbatim(lines[i:j])
+            return j
+        return self._paragraph(lines, i, cont)
 
     def _liquid_block(self, lines: list[_Line], i: int, cont: str) -> int:
         m = _LIQUID_BLOCK.match(lines[i].text)

@@ -132,6 +132,7 @@ BLOCKS = st.sampled_from([
     "<pre>\n*x*\n</pre>", "<script>*x*</script>", "1. a\n2. b", "> quote\n>\n> > nested",
     "{::comment}\nnote *x*\n{:/comment}", '{::options a="1" /}', "{::nomarkdown}\n<i>z</i>\n{:/}",
     "1. a\n   ```sh\n   x\t<b>\n   ```\n2. b", "> ```\n> q\n> ```", "    indented *x*", "a\\\nb\\\\\nc",
+    "$$\na*b*\n$$", "$$x$$ and $$y$$", "$5 and $6", "$$",
 ])
 # Documents where everything is kept: their share is kept small.
 EVERYTHING = st.sampled_from([
@@ -177,7 +178,7 @@ def test_each_feature_is_needed_by_some_document(feature: str) -> None:
     """Each feature test guards something: without its processors, some document of the corpus renders differently."""
     documents = EXAMPLES + [_body(p) for p in MARKDOWN_FILES] + [
         "* TOC\n{:toc}\n\n## a", "*[AI]: Artificial intelligence\n\nAI", "text[^1]\n\n[^1]: note",
-        "term\n: definition", '<div markdown="1">*x*</div>', "a{::comment}b{:/}c"]
+        "term\n: definition", '<div markdown="1">*x*</div>', "a{::comment}b{:/}c", "$$\na*b*\n$$"]
     md = _markdown("ja", False, FEATURES - {feature})
     full = _markdown("ja", False)
     assert any(md.reset().convert(text) != full.reset().convert(text) for text in documents)

@@ -207,7 +207,8 @@ def test_msgids_are_stable_under_rewrapping(pair: tuple[str, str]) -> None:
 
 GATED_EXTRAS = st.sampled_from(["## 見出し {#intro}\n", "本文の脚注[^note]です。\n\n[^note]: 注の文。\n",
                                 "![写真](/img/a.png \"題名\")\n", "- [ ] やること\n- [x] 済み\n",
-                                "<kbd>Ctrl</kbd>と&amp;を押す\n", "`コード`と{{ page.title }}と{: .x}\n"])
+                                "<kbd>Ctrl</kbd>と&amp;を押す\n", "`コード`と{{ page.title }}と{: .x}\n",
+                                "式 $$E=mc^2$$ です。\n"])
 
 
 @SETTINGS

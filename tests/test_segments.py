@@ -98,6 +98,13 @@ def test_a_backslash_line_break_is_a_hard_break_in_the_msgid() -> None:
     assert markdown_to_html(assemble(seg, lambda m: m.msgid, False), "ja") == markdown_to_html(body, "ja")
 
 
+def test_math_blocks_are_never_messages_and_inline_math_stays_in_the_msgid() -> None:
+    body = "前\n\n$$\n\\sum_i x_i\n$$\n\n$$a$$ と $$b$$\n\n式 $$E=mc^2$$ です。\n"
+    seg = segment_body(body, "p.md")
+    assert [m.msgid for m in seg.messages] == ["前", "$$a$$ と $$b$$", "式 $$E=mc^2$$ です。"]
+    assert markdown_to_html(assemble(seg, lambda m: m.msgid, False), "ja") == markdown_to_html(body, "ja")
+
+
 def test_front_matter_text_is_shown_as_jekyll_prints_it(tmp_path: Path) -> None:
     from i18n.content import read_post
     from i18n.segments import front_matter_messages
