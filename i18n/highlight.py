@@ -39,6 +39,7 @@ def lexer_for(lang: str) -> Any:
         return None
 
 
+@lru_cache(maxsize=512)  # a post's code blocks are the same in every language
 def code_block_html(code: str, lang: str) -> str:
     """kramdown's HTML for a code block of ``lang`` ('' for none) with Rouge as its highlighter.
 

@@ -330,6 +330,8 @@ def _image_url(model: Model, image: str) -> str:
     """An absolute URL for a share image: as written when it has a scheme, else below the site's URL."""
     if not image or re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", image):
         return image if image.startswith(("https://", "http://")) else ""
+    if image.startswith("//"):
+        return f"https:{image}"  # another host's, without a scheme
     return model.urls.absolute(image if image.startswith("/") else f"/{image}")
 
 

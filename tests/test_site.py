@@ -205,6 +205,7 @@ def test_a_post_with_its_own_permalink_has_it_in_every_language(site: Path) -> N
     ("image:\n  path: images/ai.png\n  alt: 写真", f"{BASE}/images/ai.png"),
     ("header:\n  teaser: /img/t.jpg", f"{BASE}/img/t.jpg"),
     ("image: https://cdn.example.com/a.jpg", "https://cdn.example.com/a.jpg"),
+    ("image: //cdn.example.com/b.jpg", "https://cdn.example.com/b.jpg"),
     ("image: javascript:alert(1)", None),
 ])
 def test_a_posts_share_image_is_its_og_image_in_every_language(site: Path, front: str, url: str | None) -> None:
