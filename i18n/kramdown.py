@@ -44,14 +44,14 @@ from markdown import Markdown
 from markdown.blockprocessors import BlockProcessor, HashHeaderProcessor
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListTreeprocessor
-from markdown.extensions.toc import remove_fnrefs, render_inner_html, unique
+from markdown.extensions.toc import remove_fnrefs, render_inner_html
 from markdown.inlinepatterns import InlineProcessor, SimpleTagInlineProcessor
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from .highlight import code_block_html
-from .text import TASK_BOX, UNTRANSLATED_END, UNTRANSLATED_START, gfm_slug
+from .text import TASK_BOX, UNTRANSLATED_END, UNTRANSLATED_START, gfm_slug, numbered_id
 
 KRAMDOWN_ESCAPES = "\\.*_+-`()[]{}#!:|\"'$=<>~"
 """What a backslash escapes in kramdown (its GFM parser adds ``~``)."""
@@ -588,7 +588,7 @@ class HeadingIdTreeprocessor(Treeprocessor):
     """Each heading without an id gets kramdown's (:func:`i18n.text.gfm_slug`), before the ``toc``
     extension would give it its own: from the heading's text as written, its spaces not collapsed
     (an ideographic space is no ``-``, as in kramdown).  A second heading of the same id gets
-    ``_1``, as the segmenter gives it (:mod:`i18n.segments`)."""
+    ``-1`` (:func:`i18n.text.numbered_id`), as the segmenter gives it (:mod:`i18n.segments`)."""
 
     def run(self, root: etree.Element) -> None:
         headings = [el for el in root.iter() if el.tag in _HEADINGS and "id" not in el.attrib]
@@ -598,7 +598,7 @@ class HeadingIdTreeprocessor(Treeprocessor):
         counters: dict[str, int] = {}
         for el in headings:
             text = html.unescape(_TAG.sub("", render_inner_html(remove_fnrefs(el), self.md)))
-            el.set("id", unique(gfm_slug(text.strip()), used, counters))
+            el.set("id", numbered_id(gfm_slug(text.strip()), used, counters))
 
 
 class KramdownTocTreeprocessor(Treeprocessor):

@@ -23,12 +23,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from markdown.extensions.toc import unique
-
 from .content import FRONT_MATTER_KEYS, Post
 from .errors import Location, PipelineError
 from .kramdown import MATH_BLOCK, backslash_break_width
-from .text import UNTRANSLATED_END, UNTRANSLATED_START, gfm_slug, join_lines, plain_text, strip_markers
+from .text import UNTRANSLATED_END, UNTRANSLATED_START, gfm_slug, join_lines, numbered_id, plain_text, strip_markers
 
 TAXONOMY_KEYS = ("categories", "tags")
 """Front matter keys whose terms go to the shared ``site`` catalog."""
@@ -152,6 +150,7 @@ class _Segmenter:
         self.path = path
         self.pieces: list[Piece] = []
         self.used_ids: set[str] = set()
+        self.id_counts: dict[str, int] = {}
         self.containers: list[str] = []
         """Kinds of the containers around the current line, innermost last."""
 
@@ -167,9 +166,9 @@ class _Segmenter:
         self.pieces.append(line.full[:start])
         heading_id = None
         if heading and not _EXPLICIT_ID.search(msgid):
-            # The renderer's rule (i18n.kramdown.HeadingIdTreeprocessor: kramdown's slug, then "_1" for a
-            # second heading of it, as Python-Markdown numbers them), so ids match a direct rendering.
-            heading_id = unique(gfm_slug(plain_text(msgid)), self.used_ids)
+            # The renderer's rule (i18n.kramdown.HeadingIdTreeprocessor: kramdown's slug and numbers), so
+            # ids match a direct rendering.
+            heading_id = numbered_id(gfm_slug(plain_text(msgid)), self.used_ids, self.id_counts)
         message = Message(msgid, Location(self.path, line.no), kind)
         self.pieces.append(Slot(message, cont, heading_id))
         self.pieces.append(after)

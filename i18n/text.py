@@ -94,3 +94,21 @@ def gfm_slug(text: str, separator: str = "-") -> str:
     ``separator`` is always ``-`` here.)
     """
     return _NOT_IN_ID.sub("", text.lower()).replace(" ", separator).replace("\t", separator)
+
+
+
+def numbered_id(slug: str, taken: set[str], counts: dict[str, int]) -> str:
+    """``slug`` for the first heading of it, then ``slug-1``, ``slug-2``…, as kramdown numbers them.
+
+    ``taken``: the ids of the document so far (the one returned is added); ``counts``: the last
+    number given to each slug.  An empty slug is ``section``, kramdown's own word, so that every
+    heading can be linked to.  Unlike kramdown, a number never gives an id already taken.
+    """
+    base = slug or "section"
+    candidate, n = base, counts.get(base, 0)
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    counts[base] = n
+    taken.add(candidate)
+    return candidate

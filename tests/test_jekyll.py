@@ -529,7 +529,8 @@ BLOCKS = {
         "{::nomarkdown}\n<div>*raw*</div>\n{:/nomarkdown}\n\n{::options auto_ids=\"true\" /}\n{::comment /}\n後\n"),
     "heading ids as kramdown makes them": (
         "## **太字**と`code`の見出し\n\n## Part 1 - 概要\n\n## 第1章\u3000はじめに\n\n## 🚀 はじめに\n\n"
-        "## C++ & Rust: 比較!\n\n## foo_bar baz\n\n## Ünïcödé Tést\n\n## 1. 番号\n\n## a  b &amp; c\n"),
+        "## C++ & Rust: 比較!\n\n## foo_bar baz\n\n## Ünïcödé Tést\n\n## 1. 番号\n\n## a  b &amp; c\n\n"
+        "## まとめ\n\n## まとめ\n\n## まとめ\n"),
     "math, inline and as a block": (
         "式 $$E=mc^2$$ です。\n\n$$\n\\sum_{i=1}^n x_i \\\\ a*b*c < d\n$$\n\n$$a^*$$ と $$b^*$$\n\n"
         "価格は$100と$200、`$$コード$$`\n"),
