@@ -277,25 +277,25 @@ _RULE = re.compile(r" {0,3}([*_-])(?: *\1){2,} *$")
 
 
 _FENCE = re.compile(r"^(?P<prefix>(?:[ ]*>[ ]?)+[ ]*|[ ]*)(?P<fence>`{3,}|~{3,})[ ]*"
-                           r"(?P<lang>[^\s`{}\"'<>&]*)[ ]*$")
+                    r"(?P<lang>[^\s`{}\"'<>&]*)[ ]*$")
 
 
 class IndentedCodeTreeprocessor(Treeprocessor):
     """An indented code block as kramdown shows it with Rouge: plain text in Rouge's markup."""
 
     def run(self, root: etree.Element) -> None:
-        for parent in list(root.iter()):
-            for index, pre in enumerate(list(parent)):
-                code = pre[0] if pre.tag == "pre" and len(pre) == 1 and not pre.attrib else None
-                if code is None or code.tag != "code" or code.attrib or len(code):
-                    continue
-                # (Python-Markdown escaped the text already: the same text, escaped once)
-                placeholder = self.md.htmlStash.store(code_block_html(html.unescape(code.text or ""), ""))
-                p = etree.Element("p")
-                p.text = placeholder  # alone in its paragraph: Python-Markdown puts the HTML in its place
-                p.tail = pre.tail
-                parent.remove(pre)
-                parent.insert(index, p)
+        blocks = [(parent, pre) for parent in root.iter() for pre in parent
+                  if pre.tag == "pre" and not pre.attrib and len(pre) == 1
+                  and pre[0].tag == "code" and not pre[0].attrib and not len(pre[0])]
+        for parent, pre in blocks:
+            # (Python-Markdown escaped the text already: the same text, escaped once)
+            placeholder = self.md.htmlStash.store(code_block_html(html.unescape(pre[0].text or ""), ""))
+            p = etree.Element("p")
+            p.text = placeholder  # alone in its paragraph: Python-Markdown puts the HTML in its place
+            p.tail = pre.tail
+            index = list(parent).index(pre)
+            parent.remove(pre)
+            parent.insert(index, p)
 
 
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -305,9 +305,15 @@ _TAB = "\ue013"
 _FENCE_LINE = re.compile(r"^(?P<prefix>(?:[ \t]*>[ ]?)*[ \t]*)(?P<fence>`{3,}|~{3,})")
 
 
-_EXTENSION_BLOCK = re.compile(r"^ {0,3}\{::(comment|nomarkdown)\}\s*$")
+EXTENSION_BLOCK = re.compile(r"^ {0,3}\{::(comment|nomarkdown)\}\s*$")
+"""The opening line of a kramdown ``comment`` or ``nomarkdown`` block (the segmenter keeps it out of catalogs)."""
 _EXTENSION_EMPTY = re.compile(r"^ {0,3}\{::(?:comment|nomarkdown|options)\b[^{}]*/\}\s*$")
 _EXTENSION_SPAN = re.compile(r"\{::(comment|nomarkdown)\}(.*?)\{:/(?:\1)?\}")
+
+
+def extension_end(kind: str) -> re.Pattern[str]:
+    """The line that closes a :data:`EXTENSION_BLOCK` of ``kind`` (``{:/comment}``, or ``{:/}``)."""
+    return re.compile(rf"^ {{0,3}}\{{:/(?:{kind})?\}}\s*$")
 
 
 def _extension_html(kind: str, content: str) -> str:
@@ -327,9 +333,9 @@ class ExtensionPreprocessor(Preprocessor):
         i = 0
         while i < len(lines):
             line = lines[i]
-            block = _EXTENSION_BLOCK.match(line)
+            block = EXTENSION_BLOCK.match(line)
             if block:
-                closing = re.compile(rf"^ {{0,3}}\{{:/(?:{block.group(1)})?\}}\s*$")
+                closing = extension_end(block.group(1))
                 end = next((k for k in range(i + 1, len(lines)) if closing.match(lines[k])), None)
                 if end is not None:
                     raw = _extension_html(block.group(1), "\n".join(lines[i + 1:end]))
@@ -543,8 +549,6 @@ def _assign_before(attr_list: AttrListTreeprocessor, el: etree.Element, ials: li
             el.set(key, value)
 
 
-
-
 class TaskListTreeprocessor(Treeprocessor):
     """GFM task list items (``- [ ] to do``, ``- [x] done``) as kramdown's GFM parser marks them up.
 
@@ -619,8 +623,6 @@ class KramdownTocTreeprocessor(Treeprocessor):
                     a.set("id", "markdown-toc-" + (a.get("href") or "").lstrip("#"))
                 parent.remove(child)
                 parent.insert(index, toc)
-
-
 
 
 def _drop_no_toc(toc: etree.Element, ids: set[str | None]) -> None:

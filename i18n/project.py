@@ -92,23 +92,24 @@ def orphaned_templates(config: SiteConfig, post_names: set[str]) -> list[Problem
     translations fill identical text elsewhere (a renamed post's new catalog
     gets its translations that way).
     """
-    folder = config.locales_dir / "templates"
-    return [Problem(Location.of(path, root=config.root), f"no post {path.stem} any more: delete this template "
-                    "and its catalogs once their translations are not needed", "warning")
-            for path in (sorted(folder.glob("*.pot")) if folder.is_dir() else [])
-            if path.stem not in post_names and path.stem != SITE_DOMAIN]
+    return _orphans(config, config.locales_dir / "templates", "*.pot", post_names,
+                    "delete this template and its catalogs once their translations are not needed")
 
 
 def orphaned_catalogs(config: SiteConfig, post_names: set[str]) -> list[Problem]:
     """:func:`orphaned_templates`, then a warning for each catalog of a post that is no longer there."""
     out = orphaned_templates(config, post_names)
     for locale in config.target_locales:
-        folder = catalog_path(config, locale, SITE_DOMAIN).parent
-        out += [Problem(Location.of(path, root=config.root), f"no post {path.stem} any more: nothing is built "
-                        "from this catalog (update reuses its translations for identical text)", "warning")
-                for path in (sorted(folder.glob("*.po")) if folder.is_dir() else [])
-                if path.stem not in post_names and path.stem != SITE_DOMAIN]
+        out += _orphans(config, catalog_path(config, locale, SITE_DOMAIN).parent, "*.po", post_names,
+                        "nothing is built from this catalog (update reuses its translations for identical text)")
     return out
+
+
+def _orphans(config: SiteConfig, folder: Path, pattern: str, post_names: set[str], advice: str) -> list[Problem]:
+    """A warning for each file of ``folder`` matching ``pattern`` named after no post (nor ``site``)."""
+    return [Problem(Location.of(path, root=config.root), f"no post {path.stem} any more: {advice}", "warning")
+            for path in (sorted(folder.glob(pattern)) if folder.is_dir() else [])
+            if path.stem not in post_names and path.stem != SITE_DOMAIN]
 
 
 def _maybe_read(path: Path, config: SiteConfig, locale: SiteLocale, problems: Problems) -> Catalog | None:

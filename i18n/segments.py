@@ -25,7 +25,7 @@ from typing import NamedTuple
 
 from .content import FRONT_MATTER_KEYS, Post
 from .errors import Location, PipelineError
-from .kramdown import MATH_BLOCK, backslash_break_width
+from .kramdown import EXTENSION_BLOCK, MATH_BLOCK, backslash_break_width, extension_end
 from .text import UNTRANSLATED_END, UNTRANSLATED_START, gfm_slug, join_lines, numbered_id, plain_text, strip_markers
 
 TAXONOMY_KEYS = ("categories", "tags")
@@ -90,8 +90,6 @@ class _Line(NamedTuple):
 
 
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})")
-_EXTENSION_BLOCK = re.compile(r"^ {0,3}\{::(comment|nomarkdown)\}\s*$")
-"""The opening line of a kramdown extension block whose content is not prose to translate."""
 _LIQUID_BLOCK = re.compile(r"^\s*\{%-?\s*(raw|highlight|comment)\b")
 _ENDRAW = re.compile(r"\{%-?\s*endraw\s*-?%\}")
 _LIQUID_ONLY = re.compile(r"^(\s*(\{%(?:(?!%\}).)*%\}|\{\{(?:(?!\}\}).)*\}\}))+\s*$")
@@ -190,7 +188,7 @@ class _Segmenter:
             return self._one_verbatim
         if _FENCE.match(text):
             return self._fence
-        if _EXTENSION_BLOCK.match(text):
+        if EXTENSION_BLOCK.match(text):
             return self._extension_block
         if previous_blank and text.lstrip(" ").startswith("$$"):
             return self._math_or_paragraph
@@ -235,9 +233,9 @@ class _Segmenter:
 
     def _extension_block(self, lines: list[_Line], i: int, cont: str) -> int:
         """kramdown's ``{::comment}`` or ``{::nomarkdown}`` block: never a message (kept through its end tag)."""
-        m = _EXTENSION_BLOCK.match(lines[i].text)
+        m = EXTENSION_BLOCK.match(lines[i].text)
         assert m
-        closing = re.compile(rf"^ {{0,3}}\{{:/(?:{m.group(1)})?\}}\s*$")
+        closing = extension_end(m.group(1))
         if not any(closing.match(line.text) for line in lines[i + 1:]):
             return self._one_verbatim(lines, i, cont)  # never closed: kramdown reads the rest as it is
         return self._verbatim_through(lines, i, i + 1, closing)
