@@ -212,6 +212,8 @@ class JekyllIncludeTag(Tag):
 # Jekyll::Tags::HighlightBlock's syntax: a language, then options (``linenos``, ``mark_lines="1 2"``).
 _HIGHLIGHT = re.compile(r"""^([a-zA-Z0-9.+#_-]+)((?:\s+\w+(?:=(?:\w+|"[^"]*"))?)*)\s*$""")
 _HIGHLIGHT_OPTION = re.compile(r"""(\w+)(?:=(\w+|"[^"]*"))?""")
+
+
 class HighlightNode(Node):
     """``{% highlight lang %}…{% endhighlight %}``: Liquid inside is rendered first, as in Jekyll."""
 

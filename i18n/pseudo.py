@@ -28,10 +28,10 @@ _PROTECTED = re.compile(
     r"\{%.*?%\}|\{\{.*?\}\}"           # Liquid
     r"|\{:[^{}]*\}"                     # kramdown attribute lists
     r"|\{#[^{}]*\}"                     # heading ids
-    r"|\[\^[^\]\s]+\]"                   # footnote references
+    r"|\[\^[^\]\s]+\]"                  # footnote references
     r"|(`+).+?\1"                       # inline code
-    r"|\$\$.+?\$\$"                      # math
-    r"|\]\(\s*(?:<[^>]*>|[^)\s]*)"          # link/image targets (a title after one is text)
+    r"|\$\$.+?\$\$"                     # math
+    r"|\]\(\s*(?:<[^>]*>|[^)\s]*)"      # link/image targets (a title after one is text)
     r"|<[^>]+>|&[#\w]+;"                # HTML tags and entities
     r"|%(?:\([\w]+\))?[#0 +-]?\d*(?:\.\d+)?[diouxXeEfFgGcrs%]"  # printf placeholders
     r"|\{[\w.]*\}"                      # brace placeholders

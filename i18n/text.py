@@ -96,7 +96,6 @@ def gfm_slug(text: str, separator: str = "-") -> str:
     return _NOT_IN_ID.sub("", text.lower()).replace(" ", separator).replace("\t", separator)
 
 
-
 def numbered_id(slug: str, taken: set[str], counts: dict[str, int]) -> str:
     """``slug`` for the first heading of it, then ``slug-1``, ``slug-2``…, as kramdown numbers them.
 
