@@ -741,6 +741,8 @@ def _quoted(value: str, prefix: str) -> str:
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 """What ``str.splitlines`` splits at."""
 _SPACES = re.compile(r"(\s+)")
+_HYPHEN_BREAK = re.compile(r"[a-zA-Z]-|--")
+"""Where Babel's ``WORD_SEP`` can split but at whitespace: a hyphen after a letter, two hyphens."""
 _ESCAPED = re.compile('[\\\\\t\r\n"]')
 """What ``escape`` doubles: a chunk without them escapes to its own length plus the quotes."""
 
@@ -759,11 +761,17 @@ def _normalize(value: str, width: int) -> str:
         if (len(line) + 2 if plain else len(escape(line))) <= width:
             lines.append(line)
             continue
-        # Without a hyphen only the whitespace part of Babel's word separator can
-        # match; its other parts backtrack over every run of word characters
-        # (a Japanese sentence is one), quadratic in its length.
-        if "-" in line:
-            chunks = WORD_SEP.split(line)
+        # Babel's word separator splits at whitespace, after a letter and a hyphen, and
+        # before two hyphens; its other parts backtrack over every run of word characters
+        # (a Japanese sentence is one), quadratic in its length.  None of them spans
+        # whitespace, so it is only run on the words that can have such a hyphen.
+        if "-" in line and _HYPHEN_BREAK.search(line):
+            chunks = []
+            for i, piece in enumerate(_SPACES.split(line)):
+                if i % 2 == 0 and _HYPHEN_BREAK.search(piece):
+                    chunks += WORD_SEP.split(piece)
+                else:
+                    chunks.append(piece)
         elif line.isprintable() and "  " not in line:
             # No whitespace but single spaces (every other kind is unprintable, NUL too):
             # the whitespace split, without a regular expression stepping through each character.
