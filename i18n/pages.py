@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import heapq
 import json
 import re
@@ -209,10 +210,33 @@ def post_pages(model: Model) -> Iterator[tuple[str, str]]:
             yield info.name, locale.code
 
 
-def site_files(model: Model, sitemap: list[dict[str, Any]]) -> list[PageJob]:
-    """The sitemap of the pages whose ``sitemap`` entries these are, and ``robots.txt`` (they come last)."""
+def _post_sitemap(model: Model) -> Iterator[dict[str, Any]]:
+    """The sitemap entries of the published post pages, in the order a build plans the pages."""
+    for info in model.posts:
+        for locale in model.locales:
+            v, url, _, _, _, alternates = _post_links(model, info, locale)
+            if v.published:
+                yield _sitemap_entry(info, url, alternates)
+
+
+def site_files(model: Model, others: list[dict[str, Any]]) -> list[PageJob]:
+    """The sitemap (the post pages' entries, then ``others``, the other pages'), and ``robots.txt``.
+
+    They come last.  The sitemap's entries are made again from the model, once
+    for its key and once more if it is rendered, rather than gathered from every
+    post page: the largest page of the site is never held whole as data.
+    """
     code = model.config.source_locale.code
-    return [PageJob("/sitemap.xml", "sitemap.xml", code, {"entries": sitemap}),
+
+    def entries() -> Iterator[dict[str, Any]]:
+        yield from _post_sitemap(model)
+        yield from others
+
+    h = hashlib.blake2b(digest_size=16)
+    for entry in entries():
+        h.update(repr(entry).encode("utf-8"))
+    return [PageJob("/sitemap.xml", "sitemap.xml", code, None, depends=f"sitemap {h.hexdigest()}",
+                    make=lambda: {"entries": entries()}),
             PageJob("/robots.txt", "robots.txt", code, {"sitemap": model.urls.absolute("/sitemap.xml"),
                                                        "root": model.urls.href("/"),
                                                        "status": model.urls.href(STATUS_PATH)})]
@@ -262,8 +286,10 @@ def _switcher(model: Model, current: SiteLocale, hrefs: dict[SiteLocale, tuple[s
              "current": loc == current} for loc in shown if loc in hrefs]
 
 
-def _post_page(model: Model, info: PostInfo, locale: SiteLocale) -> PageJob:
-    """A post's page; its context is built only if its inputs changed since the last build."""
+def _post_links(model: Model, info: PostInfo, locale: SiteLocale) -> tuple[
+        Version, str, str, dict[SiteLocale, Version], dict[SiteLocale, str], list[Alternate]]:
+    """A post page's version, URL and source's URL, the post's version in each language, the URLs
+    of those published, and the page's hreflang set (none when it is not published)."""
     urls = model.urls
     v = model.versions[(info.name, locale.code)]
     url = urls.absolute(v.path)
@@ -271,9 +297,18 @@ def _post_page(model: Model, info: PostInfo, locale: SiteLocale) -> PageJob:
     versions = {loc: model.versions[(info.name, loc.code)] for loc in model.real_locales}
     published = {loc: urls.absolute(o.path) for loc, o in versions.items() if o.published}
     alternates = urls.alternates(published, source_url) if v.published else []
+    return v, url, source_url, versions, published, alternates
+
+
+def _sitemap_entry(info: PostInfo, url: str, alternates: list[Alternate]) -> dict[str, Any]:
+    return {"loc": url, "alternates": alternates, "lastmod": info.modified.date().isoformat()}
+
+
+def _post_page(model: Model, info: PostInfo, locale: SiteLocale) -> PageJob:
+    """A post's page; its context is built only if its inputs changed since the last build."""
+    v, url, source_url, versions, published, alternates = _post_links(model, info, locale)
     related = _related(model, info, locale) if info.related else []
-    sitemap = ({"loc": url, "alternates": alternates, "lastmod": info.modified.date().isoformat()}
-               if v.published else None)
+    sitemap = _sitemap_entry(info, url, alternates) if v.published else None
     # Everything the context below is made of, beside what the key's salt covers (layouts,
     # this language's site.po, the configuration and the set of languages).
     depends = repr((info, v, sorted((loc.code, o.path, o.status) for loc, o in versions.items()), related))

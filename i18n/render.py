@@ -229,13 +229,30 @@ def _constant_gettext(func: Callable[[str], str]) -> Callable[..., str]:
     return gettext
 
 
-def render_page(env: jinja2.Environment, template: str, context: dict[str, Any], root: Path | None = None) -> str:
-    """Render a layout to a page; raise :class:`PipelineError` at the layout line that fails.
+_CHUNK = 1 << 16
+"""Characters of a page encoded at a time."""
 
+
+def render_page(env: jinja2.Environment, template: str, context: dict[str, Any], root: Path | None = None) -> bytes:
+    """Render a layout to a page's UTF-8 bytes; raise :class:`PipelineError` at the layout line that fails.
+
+    The page is encoded as the layout makes it, a chunk at a time: a large one
+    (the sitemap) is never held as its pieces, as text and as bytes at once.
     ``root``: the site folder, which locations are shown relative to.
     """
+    chunks: list[bytes] = []
+    pieces: list[str] = []
+    size = 0
     try:
-        return env.get_template(template).render(**context)
+        for piece in env.get_template(template).generate(**context):
+            pieces.append(piece)
+            size += len(piece)
+            if size >= _CHUNK:
+                chunks.append("".join(pieces).encode("utf-8"))
+                pieces.clear()
+                size = 0
+        chunks.append("".join(pieces).encode("utf-8"))
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except jinja2.TemplateError as exc:
         where = Location(f"layouts/{template}")
         if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:

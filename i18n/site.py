@@ -506,14 +506,14 @@ def _render_job(job: PageJob) -> bytes:
         entries = [{**e, "content": _article_html(e["article_key"])} for e in context["feed"]["entries"]]
         context = {**context, "feed": {**context["feed"], "entries": entries}}
     lang = languages[job.locale]
-    return render_page(lang.jinja, job.template, context, lang.config.root).encode("utf-8")
+    return render_page(lang.jinja, job.template, context, lang.config.root)
 
 
 PageTask: TypeAlias = "tuple[SpareWriter, str, PageJob] | tuple[SpareWriter, tuple[str, str]]"
 """A page for a worker to render: its output file and job, or a post page's (post name, locale code)."""
-PageResult = tuple[str, str | None, dict[str, Any] | None, bool | Problem | None]
-"""A page task's output file, key and sitemap entry (post pages planned by the worker, else None),
-and whether its bytes changed (None: not rendered, its key being the one the manifest has)."""
+PageResult = tuple[str, str | None, bool | Problem | None]
+"""A page task's output file, key (post pages planned by the worker, else None), and whether its
+bytes changed (None: not rendered, its key being the one the manifest has)."""
 
 
 def _page_task(item: PageTask) -> PageResult:
@@ -530,10 +530,10 @@ def _page_task(item: PageTask) -> PageResult:
         rel = _STATE["urls"].output_rel(job.path)
         key = job.key(_STATE["salts"][code])
         if _current(_STATE["manifest"], _STATE["out_dir"], rel, key):
-            return rel, key, job.sitemap, None
-        return rel, key, job.sitemap, _written(writer, rel, job)
+            return rel, key, None
+        return rel, key, _written(writer, rel, job)
     writer, rel, job = item
-    return rel, None, None, _written(writer, rel, job)
+    return rel, None, _written(writer, rel, job)
 
 
 def _current(manifest: dict[str, str], out_dir: str, rel: str, key: str) -> bool:
@@ -575,7 +575,7 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     ``only``: the pages that can have changed, the others staying as the manifest says.
     Post pages are planned by the workers (each from its name); the other pages are
     planned here while workers render the ones before (at most :data:`BATCH` ahead, so
-    contexts never pile up in memory); the sitemap once every page's entry is back.
+    contexts never pile up in memory); the sitemap last, its post entries made again from the model.
     """
     from .pages import other_pages, post_pages, site_files
 
@@ -583,7 +583,6 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     urls = model.urls
     out_dir = str(model.config.output_dir)
     new_manifest: dict[str, str] = {} if only is None else dict(manifest)
-    posts_sitemap: list[dict[str, Any]] = []
     others_sitemap: list[dict[str, Any]] = []
     cache.commit()  # before workers read it
     window = threading.Semaphore(BATCH)
@@ -651,13 +650,11 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     expected = len(head) if len(head) < PARALLEL_FROM else len(model.posts) * len(model.locales)
 
     def done(result: PageResult) -> None:
-        rel, key, sitemap, outcome = result
+        rel, key, outcome = result
         if isinstance(outcome, Problem):
             raise PipelineError(outcome.location, outcome.message)
         if key is not None:
             new_manifest[rel] = key
-        if sitemap:
-            posts_sitemap.append(sitemap)
         if outcome is not None:
             report.rendered += 1
             if outcome:
@@ -672,8 +669,8 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
             stop.set()  # a planner waiting for room stops (after an error, nobody consumes results)
             for _ in range(BATCH):
                 window.release()
-    if only is None:  # post pages' entries first, as they are planned first
-        for item in planned(site_files(model, posts_sitemap + others_sitemap), windowed=False):
+    if only is None:
+        for item in planned(site_files(model, others_sitemap), windowed=False):
             done(_page_task(item))
         if kept is None:
             cache.put("state", "others", (inputs.model_key, {k: salts[k] for _, _, k, _ in others}, others))

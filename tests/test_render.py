@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from i18n import render
+from i18n.errors import PipelineError
 from i18n.locales import SiteLocale, site_locale
 from i18n.render import markdown_to_html, reading_minutes
 
@@ -145,3 +146,20 @@ def test_layouts_look_up_dict_keys_and_attributes_as_jinja2_does() -> None:
         with pytest.raises(jinja2.UndefinedError) as mine:
             ours.from_string(missing).render(**context)
         assert str(mine.value) == str(theirs.value)
+
+
+def test_a_page_larger_than_a_chunk_comes_out_as_the_layout_renders_it() -> None:
+    """Pages are encoded a chunk at a time (the sitemap of a large site): the bytes must not change."""
+    import jinja2
+
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, loader=jinja2.DictLoader({
+        "big.xml": "<urlset>{% for e in entries %}<url>{{ e }}é</url>\n{% endfor %}</urlset>\n",
+        "broken.xml": "{% for e in entries %}{{ e }}{% endfor %}{{ missing.deep }}"}))
+    entries = [f"https://example.com/ko/{i}/한국어" for i in range(6000)]
+    page = render.render_page(env, "big.xml", {"entries": iter(entries)})
+    assert len(page) > 3 * render._CHUNK
+    assert page == env.get_template("big.xml").render(entries=entries).encode("utf-8")
+    with pytest.raises(PipelineError) as failed:  # after chunks were made: still the layout's error
+        render.render_page(env, "broken.xml", {"entries": entries})
+    assert str(failed.value.problem.location) == "layouts/broken.xml"
+    assert "'missing' is undefined" in failed.value.problem.message
