@@ -157,7 +157,7 @@ def _link_tree(source: Path, dest: Path) -> None:
             _link_into(src, dst)
 
 
-def _holds(path: Path | str, data: bytes) -> bool:
+def _holds(path: Path | str, data: bytes | bytearray) -> bool:
     """True when the file at ``path`` holds exactly ``data`` (one ``stat`` when its size differs)."""
     try:
         if os.stat(path).st_size != len(data):
@@ -181,14 +181,14 @@ class SpareWriter:
     """With :attr:`empty`: a folder that gets a hard link to each file too, to be the next
     build's spare ('' when none)."""
 
-    def write(self, rel: str, data: bytes) -> bool:
+    def write(self, rel: str, data: bytes | bytearray) -> bool:
         """Put ``data`` at ``rel`` in the spare unless the live version already holds it; True when written."""
         if self.live and _holds(os.path.join(self.live, rel), data):
             return False
         self.put(rel, data)
         return True
 
-    def put(self, rel: str, data: bytes) -> None:
+    def put(self, rel: str, data: bytes | bytearray) -> None:
         """Put ``data`` at ``rel`` in the spare.
 
         A file of the spare that no other name shares (a version older than the
@@ -295,7 +295,7 @@ class StagedTree:
         if exc is not None and self._twin:
             shutil.rmtree(self.twin, ignore_errors=True)
 
-    def write(self, rel: str, data: bytes) -> bool:
+    def write(self, rel: str, data: bytes | bytearray) -> bool:
         """Make ``rel`` hold ``data`` in the new version; True when that differs from the old one."""
         if self._live and _holds(self.target / rel, data):
             return False

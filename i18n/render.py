@@ -233,14 +233,15 @@ _CHUNK = 1 << 16
 """Characters of a page encoded at a time."""
 
 
-def render_page(env: jinja2.Environment, template: str, context: dict[str, Any], root: Path | None = None) -> bytes:
+def render_page(env: jinja2.Environment, template: str, context: dict[str, Any],
+                root: Path | None = None) -> bytes | bytearray:
     """Render a layout to a page's UTF-8 bytes; raise :class:`PipelineError` at the layout line that fails.
 
-    The page is encoded as the layout makes it, a chunk at a time: a large one
-    (the sitemap) is never held as its pieces, as text and as bytes at once.
-    ``root``: the site folder, which locations are shown relative to.
+    The page is encoded as the layout makes it, a chunk at a time, into one buffer:
+    a large one (the sitemap) is never held as its pieces, as text and as bytes
+    at once, nor copied.  ``root``: the site folder, which locations are shown relative to.
     """
-    chunks: list[bytes] = []
+    out = bytearray()
     pieces: list[str] = []
     size = 0
     try:
@@ -248,11 +249,13 @@ def render_page(env: jinja2.Environment, template: str, context: dict[str, Any],
             pieces.append(piece)
             size += len(piece)
             if size >= _CHUNK:
-                chunks.append("".join(pieces).encode("utf-8"))
+                out += "".join(pieces).encode("utf-8")
                 pieces.clear()
                 size = 0
-        chunks.append("".join(pieces).encode("utf-8"))
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        if not out:
+            return "".join(pieces).encode("utf-8")  # a page of one chunk, most of them
+        out += "".join(pieces).encode("utf-8")
+        return out
     except jinja2.TemplateError as exc:
         where = Location(f"layouts/{template}")
         if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:

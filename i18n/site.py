@@ -492,7 +492,7 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
 
 # -- stage 3: pages ---------------------------------------------------------------------------
 
-def _render_job(job: PageJob) -> bytes:
+def _render_job(job: PageJob) -> bytes | bytearray:
     from .render import render_page
 
     languages: dict[str, Language] = _STATE["languages"]
