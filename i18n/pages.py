@@ -62,7 +62,7 @@ class PageJob:
     feed_articles: list[str] = field(default_factory=list)
     """Cache keys of the articles a feed embeds."""
     sitemap: dict[str, Any] | None = None
-    """This page's sitemap entry, when it is indexed."""
+    """This page's sitemap entry, when it is indexed (not a post page's: :func:`site_files` makes those)."""
     depends: str = ""
     """When set: a description of every input of the context, so the key needs no context."""
     make: Callable[[], dict[str, Any]] | None = field(default=None, repr=False, compare=False)
@@ -216,7 +216,7 @@ def _post_sitemap(model: Model) -> Iterator[dict[str, Any]]:
         for locale in model.locales:
             v, url, _, _, _, alternates = _post_links(model, info, locale)
             if v.published:
-                yield _sitemap_entry(info, url, alternates)
+                yield {"loc": url, "alternates": alternates, "lastmod": info.modified.date().isoformat()}
 
 
 def site_files(model: Model, others: list[dict[str, Any]]) -> list[PageJob]:
@@ -300,19 +300,14 @@ def _post_links(model: Model, info: PostInfo, locale: SiteLocale) -> tuple[
     return v, url, source_url, versions, published, alternates
 
 
-def _sitemap_entry(info: PostInfo, url: str, alternates: list[Alternate]) -> dict[str, Any]:
-    return {"loc": url, "alternates": alternates, "lastmod": info.modified.date().isoformat()}
-
-
 def _post_page(model: Model, info: PostInfo, locale: SiteLocale) -> PageJob:
     """A post's page; its context is built only if its inputs changed since the last build."""
     v, url, source_url, versions, published, alternates = _post_links(model, info, locale)
     related = _related(model, info, locale) if info.related else []
-    sitemap = _sitemap_entry(info, url, alternates) if v.published else None
     # Everything the context below is made of, beside what the key's salt covers (layouts,
     # this language's site.po, the configuration and the set of languages).
     depends = repr((info, v, sorted((loc.code, o.path, o.status) for loc, o in versions.items()), related))
-    return PageJob(v.path, "post.html", locale.code, None, article_key=v.article_key, sitemap=sitemap,
+    return PageJob(v.path, "post.html", locale.code, None, article_key=v.article_key,
                    depends=depends, make=lambda: _post_context(model, info, locale, v, versions, related,
                                                               (url, source_url), published, alternates),
                    post=(info.name, locale.code))
