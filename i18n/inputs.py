@@ -10,6 +10,8 @@ the same site.
 from __future__ import annotations
 
 import os
+import re
+import sys
 import time
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -211,18 +213,65 @@ class FileHashes:
         return self.stamped != self.known
 
 
+SHAPING_LIBRARIES = ("markdown", "jinja2", "babel", "python-liquid", "pygments", "markupsafe")
+"""The distributions whose version can change the output of the same inputs."""
+
+
 def code_digest() -> str:
     """This package's code and the versions of the libraries that shape the output."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    versions = []
-    for dist in ("markdown", "jinja2", "babel", "python-liquid", "pygments", "markupsafe"):
-        try:
-            versions.append(f"{dist}={version(dist)}")
-        except PackageNotFoundError:
-            versions.append(f"{dist}=none")
+    versions = [f"{dist}={version}" for dist, version in library_versions(SHAPING_LIBRARIES).items()]
     package = Path(__file__).parent
     return digest(files_digest(list(package.glob("*.py")), package), *versions)
+
+
+def library_versions(dists: tuple[str, ...], path: list[str] | None = None) -> dict[str, str]:
+    """The installed version of each of ``dists`` ("none" where none is), for cache keys.
+
+    Read off the names of the metadata folders (``name-version.dist-info``) on
+    ``path`` (default ``sys.path``), the first one found winning, as it does for
+    ``importlib.metadata.version``, which gives the same version: every
+    command asks, and importing ``importlib.metadata`` (and the e-mail parser it
+    reads ``METADATA`` with) would be a twentieth of a rebuild after one
+    translation edit.  A folder whose name holds no version is asked of it.
+    """
+    wanted = {_dist_key(d): d for d in dists}
+    found: dict[str, str | None] = {}
+    for entry in sys.path if path is None else path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:  # a zip file, or gone
+            continue
+        for name in names:
+            stem, _, suffix = name.rpartition(".")
+            if suffix not in ("dist-info", "egg-info"):
+                continue
+            dist, _, rest = stem.partition("-")
+            key = _dist_key(dist)
+            if key in wanted and key not in found:
+                found[key] = rest.partition("-")[0] or None  # egg-info: name-version-py3.11
+        if len(found) == len(wanted):
+            break
+    out = {}
+    for key, dist in wanted.items():
+        version = found.get(key)
+        if version is None:
+            from importlib.metadata import PackageNotFoundError
+            from importlib.metadata import version as metadata_version
+
+            try:
+                version = metadata_version(dist)
+            except PackageNotFoundError:
+                version = "none"
+        out[dist] = version
+    return out
+
+
+def _dist_key(name: str) -> str:
+    """A distribution's name as its metadata folder spells it, compared alike (PEP 503, underscores)."""
+    return _SEPARATORS.sub("_", name).lower()
+
+
+_SEPARATORS = re.compile(r"[-_.]+")
 
 
 def scan(config: SiteConfig, locales: tuple[SiteLocale, ...], hashes: FileHashes | None = None) -> Inputs:

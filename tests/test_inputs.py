@@ -109,3 +109,36 @@ def test_builds_reuse_hashes_and_still_see_a_same_size_edit(site: Path, monkeypa
     assert not report.noop and opened == [str(po)]
     pages = [p.read_text("utf-8") for p in (site / "_site" / "ko").rglob("index.html")]
     assert any("테스라" in page for page in pages)
+
+
+def test_library_versions_are_those_importlib_metadata_gives() -> None:
+    """The versions read off the metadata folders' names are the installed ones, library by library."""
+    from importlib.metadata import version
+
+    from i18n.inputs import SHAPING_LIBRARIES, library_versions
+
+    assert library_versions(SHAPING_LIBRARIES) == {dist: version(dist) for dist in SHAPING_LIBRARIES}
+
+
+def test_library_versions_take_the_first_folder_on_the_path(tmp_path: Path) -> None:
+    """As the import system: the first path entry holding a distribution wins; names compare normalized."""
+    from i18n.inputs import library_versions
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    (first / "Python.Liquid-2.0.1.dist-info").mkdir(parents=True)
+    (first / "notes.txt").write_text("", encoding="utf-8")
+    (second / "python_liquid-9.9.dist-info").mkdir(parents=True)
+    (second / "Markdown-3.4-py3.11.egg-info").mkdir()
+    (second / "no_such_lib_here.egg-info").mkdir()  # no version in its name: asked of importlib.metadata
+    found = library_versions(("python-liquid", "markdown", "no-such-lib-here", "absent"),
+                             [str(tmp_path / "missing"), str(first), str(second)])
+    assert found == {"python-liquid": "2.0.1", "markdown": "3.4", "no-such-lib-here": "none", "absent": "none"}
+
+
+def test_a_library_upgrade_changes_the_code_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Results cached with one version of a library that shapes the output never meet another."""
+    real = i18n.inputs.library_versions
+    before = i18n.inputs.code_digest()
+    monkeypatch.setattr(i18n.inputs, "library_versions",
+                        lambda dists: {**real(dists), "markdown": "0.0-upgraded"})
+    assert i18n.inputs.code_digest() != before
