@@ -5,7 +5,9 @@ the POT) and translation (:func:`assemble` puts translations back in the same
 places), as Sphinx's ``extract_messages`` does for both its gettext builder
 and its i18n transform.  What is never a message is kept verbatim: code,
 raw HTML blocks, blocks that are only Liquid, attribute-list-only lines, link
-definitions, rules.
+definitions, rules.  The Markdown inside an element whose opening tag, alone on
+its line, says ``markdown="1"`` (kramdown's notices) is cut into messages like
+any other; the tags are kept.
 
 A message is one block: a heading, a paragraph, a list item's paragraph, a
 paragraph in a block quote, a table cell, the alt text of an image that stands
@@ -133,6 +135,17 @@ def _is_html_block(text: str) -> bool:
     return m.group(2) is None or m.group(2).lower() in _BLOCK_LEVEL
 
 
+_OPENING_TAG = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)>\s*$")
+_MARKDOWN_ATTRIBUTE = re.compile(r"""\smarkdown\s*=\s*(["']?)(?:1|block|span)\1(?=[\s/]|$)""")
+
+
+def _markdown_opening(text: str) -> bool:
+    """Whether ``text`` is only the opening tag of a block-level element whose content is Markdown
+    (``markdown="1"``, ``"block"`` or ``"span"``)."""
+    m = _OPENING_TAG.match(text)
+    return bool(m and m.group(1).lower() in _BLOCK_LEVEL and _MARKDOWN_ATTRIBUTE.search(m.group(2)))
+
+
 def _starts_block(text: str) -> bool:
     """Whether a line could open a block of its own in some Markdown dialect."""
     return bool(
@@ -218,6 +231,11 @@ class _Segmenter:
         return i + 1
 
     def _until_blank(self, lines: list[_Line], i: int, cont: str) -> int:
+        if _markdown_opening(lines[i].text):
+            # <div markdown="1"> alone on its line: what follows is Markdown (kramdown and
+            # md_in_html parse it so), cut into messages, through the closing tag (an HTML block).
+            self.verbatim(lines[i:i + 1])
+            return i + 1
         j = i
         while j < len(lines) and not _is_blank(lines[j]):
             j += 1

@@ -535,6 +535,8 @@ BLOCKS = {
         "式 $$E=mc^2$$ です。\n\n$$\n\\sum_{i=1}^n x_i \\\\ a*b*c < d\n$$\n\n$$a^*$$ と $$b^*$$\n\n"
         "価格は$100と$200、`$$コード$$`\n"),
     "a backslash line break": "一行目\\\n二行目\\\\\n三行目\\\\\\\n四行目\\\n",
+    "markdown inside an HTML element": ('<div class="notice--info" markdown="1">\n**注意:** この記事は*古い*です。\n'
+                                        '</div>\n\n<aside markdown="1">\n- 項目\n</aside>\n\n後の段落。\n'),
 }
 
 

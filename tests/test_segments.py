@@ -127,3 +127,29 @@ def test_prose_that_starts_with_liquid_is_a_message() -> None:
     assert messages('{% include youtubePlayer.html id="abc" %}\n') == []
     assert messages("{{ page.title }} {% include x.html %}\n") == []
     assert messages("{% raw %}\n{{ code }}\n{% endraw %}\n") == []
+
+
+def test_markdown_inside_an_html_element_marked_markdown_is_for_translators() -> None:
+    """``<div markdown="1">`` (a kramdown notice): its Markdown content is cut into messages, the tags kept."""
+    body = (
+        '<div class="notice--info" markdown="1">\n'
+        "**注意:** この記事は*古い*です。\n"
+        "</div>\n\n"
+        "<aside markdown='block'>\n"
+        "## 補足\n\n"
+        "- 項目\n"
+        "</aside>\n\n"
+        '<div class="raw">\n生のHTMLの中の文。\n</div>\n\n'
+        '<div markdown="0">\n解析されない文。\n</div>\n'
+    )
+    seg = segment_body(body, "post.md")
+    assert [(m.kind, m.msgid) for m in seg.messages] == [
+        ("paragraph", "**注意:** この記事は*古い*です。"), ("heading", "補足"), ("list item", "項目")]
+    assert [str(m.location) for m in seg.messages] == ["post.md:2", "post.md:6", "post.md:8"]
+    # The source assembles to what it was, and a translation lands inside the element.
+    assert markdown_to_html(assemble(seg, lambda m: m.msgid, False), "ja") == markdown_to_html(body, "ja")
+    english = {"**注意:** この記事は*古い*です。": "**Note:** this post is *old*.", "補足": "Aside",
+               "項目": "Item"}
+    html = markdown_to_html(assemble(seg, lambda m: english.get(m.msgid), False), "en")
+    assert '<div class="notice--info">\n<p><strong>Note:</strong> this post is <em>old</em>.</p>\n</div>' in html
+    assert "<li>Item</li>" in html and "生のHTMLの中の文。" in html and "解析されない文。" in html
