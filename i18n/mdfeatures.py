@@ -185,6 +185,8 @@ def trim(md: Markdown, features: frozenset[str]) -> Markdown:
     """Take out of ``md`` the processors of the features it will not meet, and select its inline patterns."""
     for feature in FEATURES - features:
         for registry, name in PROCESSORS[feature]:
-            (md.parser.blockprocessors if registry == "blockprocessors" else getattr(md, registry)).deregister(name)
+            # (strict=False: an instance for such documents may go without the extension altogether)
+            (md.parser.blockprocessors if registry == "blockprocessors" else getattr(md, registry)).deregister(
+                name, strict=False)
     md.treeprocessors.register(SelectingInlineProcessor(md), "inline", 20)
     return md

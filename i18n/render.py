@@ -31,7 +31,6 @@ from markdown import Markdown
 from markdown.extensions.abbr import AbbrExtension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.def_list import DefListExtension
-from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
 from markdown.extensions.md_in_html import MarkdownInHtmlExtension
 from markdown.extensions.sane_lists import SaneListExtension
@@ -55,10 +54,17 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 def _markdown(source_lang: str, typography: bool, features: frozenset[str] | None = None) -> Markdown:
     """An instance for documents with ``features`` (see :mod:`i18n.mdfeatures`); None: every processor."""
     smarty = [SmartyExtension(smart_angled_quotes=True)] if typography else []
+    fences = []
+    if features is None or "fenced_code" in features:
+        # Imported for a document with fences only: it imports Pygments (a tenth of what a
+        # rebuild after one translation edit imports).
+        from markdown.extensions.fenced_code import FencedCodeExtension
+
+        fences = [FencedCodeExtension()]
     md = Markdown(
         # Instances, not names: a name is looked up in every installed package's entry points first.
         extensions=[
-            AttrListExtension(), TableExtension(), FencedCodeExtension(), DefListExtension(), AbbrExtension(),
+            AttrListExtension(), TableExtension(), *fences, DefListExtension(), AbbrExtension(),
             MarkdownInHtmlExtension(), SaneListExtension(),  # an <ol> and a <ul> stay two lists, as in kramdown
             FootnoteExtension(USE_DEFINITION_ORDER=False),  # numbered by first reference, as kramdown does
             *smarty,  # kramdown's typographic quotes, dashes, ellipses, « »

@@ -199,3 +199,26 @@ def test_the_renderer_is_made_without_looking_through_installed_packages(monkeyp
             '<p><a href="https://example.org" rel="noopener" target="_blank">a</a></p>'
     finally:
         _markdown.cache_clear()
+
+
+def test_every_processor_a_feature_names_is_registered_in_the_full_instance() -> None:
+    """A feature's processors are taken out by name: a misspelt or renamed one would silently stay in."""
+    from i18n.mdfeatures import PROCESSORS
+
+    full = _markdown("ja", False)
+    for registry, name in (pair for pairs in PROCESSORS.values() for pair in pairs):
+        found = full.parser.blockprocessors if registry == "blockprocessors" else getattr(full, registry)
+        assert name in found, (registry, name)
+
+
+def test_a_document_without_fences_is_rendered_without_importing_pygments() -> None:
+    """Fenced code (and Pygments, which it imports) is loaded only for a document that has a fence."""
+    import subprocess
+
+    code = ("import sys; from i18n.render import markdown_to_html; "
+            "html = markdown_to_html('本文です。*強調*\\n\\n| a |\\n|---|\\n| 1 |\\n', 'ja'); "
+            "assert 'pygments' not in sys.modules, 'imported'; "
+            "html = markdown_to_html('```python\\nprint(1)\\n```\\n', 'ja'); "
+            "assert 'pygments' in sys.modules and 'highlight' in html, html")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert done.returncode == 0, done.stderr
