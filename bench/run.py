@@ -64,6 +64,9 @@ class Sample:
     """Largest sampled sum of RSS over the child's process tree."""
     sys_s: float = 0.0
     """The system (kernel) part of :attr:`cpu_s`."""
+    stolen_s: float = 0.0
+    """CPU time the hypervisor gave other machines while the sample ran (all cores, machine-wide):
+    wall time a sample lost to the host's other tenants."""
 
     @property
     def peak_kib(self) -> int:
@@ -112,6 +115,16 @@ def _tree_rss_kib(root: int) -> int:
     return sum(rss.get(pid, 0) for pid in tree)
 
 
+def stolen_s() -> float:
+    """CPU time stolen from this virtual machine since boot (``steal`` in ``/proc/stat``), 0 where unknown."""
+    try:
+        with open("/proc/stat", encoding="ascii") as f:
+            fields = f.readline().split()
+        return int(fields[8]) / os.sysconf("SC_CLK_TCK") if fields[0] == "cpu" and len(fields) > 8 else 0.0
+    except (OSError, ValueError):
+        return 0.0
+
+
 def measure(cmd: Sequence[str], cwd: Path | None = None, log: Path | None = None) -> Sample:
     """Run ``cmd``; wall time, ``ru_maxrss`` of the child and sampled tree RSS. Fails loudly."""
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (closed below)
@@ -119,6 +132,7 @@ def measure(cmd: Sequence[str], cwd: Path | None = None, log: Path | None = None
     # Flush what earlier commands left in the page cache: a tool that syncs its output (syncfs
     # flushes the whole file system) would otherwise pay for the previous tool's writes.
     os.sync()
+    stolen = stolen_s()
     started = time.perf_counter()
     proc = subprocess.Popen(list(cmd), cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=env)
     peak = [0]
@@ -132,6 +146,7 @@ def measure(cmd: Sequence[str], cwd: Path | None = None, log: Path | None = None
     sampler.start()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
+    stolen = stolen_s() - stolen
     done.set()
     sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -140,7 +155,7 @@ def measure(cmd: Sequence[str], cwd: Path | None = None, log: Path | None = None
     if proc.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace")[-3000:] if log else ""
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{tail}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss), peak[0], usage.ru_stime)
+    return Sample(wall, usage.ru_utime + usage.ru_stime, int(usage.ru_maxrss), peak[0], usage.ru_stime, stolen)
 
 
 def hugo_binary() -> str:
@@ -368,8 +383,8 @@ def _mib(kib: float) -> str:
 def table(rows: list[Row]) -> str:
     """Markdown table of every scenario."""
     out = ["| posts | scenario | tool | median wall (s) | min–max wall (s) | median CPU (s) | of it, system (s) "
-           "| ms/page (wall) | peak RSS wait4 (MiB) | peak RSS tree (MiB) | note |",
-           "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+           "| ms/page (wall) | peak RSS wait4 (MiB) | peak RSS tree (MiB) | CPU stolen, max (s) | note |",
+           "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
         walls = [s.wall_s for s in r.samples]
         per_page = "—" if r.scenario in ("update", "update-first", "extract") \
@@ -378,7 +393,7 @@ def table(rows: list[Row]) -> str:
                    f"{min(walls):.2f}–{max(walls):.2f} | {r.median('cpu_s'):.2f} | {r.median('sys_s'):.2f} | "
                    f"{per_page} | "
                    f"{_mib(r.median('maxrss_kib'))} | "
-                   f"{_mib(r.median('tree_kib'))} | {r.note} |")
+                   f"{_mib(r.median('tree_kib'))} | {max(x.stolen_s for x in r.samples):.2f} | {r.note} |")
     return "\n".join(out)
 
 
@@ -487,6 +502,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="blogl10n-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
     env = environment(hugo)
+    stolen_at_start = stolen_s()
     build = snapshot_code(workdir / "code")
     env["build --jobs"] = "listed; default (all cores) used" if has_jobs_option(build) else "not listed"
     rows: list[Row] = []
@@ -510,6 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             shutil.rmtree(workdir, ignore_errors=True)
     found = verdicts(rows)
     env["load average at end"] = "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
+    env["CPU stolen by the host during the run"] = f"{stolen_s() - stolen_at_start:.1f} s"
     _print_report(env, args, generation, rows, found, profile_text)
     if args.json:
         payload = {"environment": env, "runs": args.runs, "generation_s": generation,

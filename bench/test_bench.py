@@ -162,3 +162,13 @@ def test_measure_reports_system_time_apart() -> None:
     sample = run.measure([sys.executable, "-c", code])
     assert 0 < sample.sys_s <= sample.cpu_s
     assert "of it, system (s)" in run.table([run.Row(1, "cold", "ours", [sample])])
+
+
+def test_stolen_cpu_time_is_read_from_proc_stat() -> None:
+    """The host's steal counter, in seconds: it never goes back, and the table shows each scenario's worst."""
+    first = run.stolen_s()
+    assert first >= 0 and run.stolen_s() >= first
+    sample = run.measure([sys.executable, "-c", "pass"])
+    assert sample.stolen_s >= 0
+    rows = [run.Row(1, "cold", "ours", [run.Sample(1.0, 1.0, 0, 0, 0.0, 0.25), run.Sample(1.0, 1.0, 0, 0, 0.0, 1.5)])]
+    assert "| CPU stolen, max (s) |" in run.table(rows) and "| 1.50 |" in run.table(rows)
