@@ -136,7 +136,8 @@ def _is_html_block(text: str) -> bool:
 
 
 _OPENING_TAG = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)>\s*$")
-_MARKDOWN_ATTRIBUTE = re.compile(r"""\smarkdown\s*=\s*(["']?)(?:1|block|span)\1(?=[\s/]|$)""")
+_MARKDOWN_ATTRIBUTE = re.compile(r"""\s(?i:markdown)\s*=\s*(["']?)(?:1|block|span)\1(?=[\s/]|$)""")
+"""(An attribute's name in any case, as the renderer's HTML parser reads it: in lower case.)"""
 
 
 def _markdown_opening(text: str) -> bool:

@@ -140,12 +140,14 @@ def test_markdown_inside_an_html_element_marked_markdown_is_for_translators() ->
         "- 項目\n"
         "</aside>\n\n"
         '<div class="raw">\n生のHTMLの中の文。\n</div>\n\n'
-        '<div markdown="0">\n解析されない文。\n</div>\n'
+        '<div markdown="0">\n解析されない文。\n</div>\n\n'
+        '<section MARKDOWN="1">\n大文字の属性。\n</section>\n'
     )
     seg = segment_body(body, "post.md")
     assert [(m.kind, m.msgid) for m in seg.messages] == [
-        ("paragraph", "**注意:** この記事は*古い*です。"), ("heading", "補足"), ("list item", "項目")]
-    assert [str(m.location) for m in seg.messages] == ["post.md:2", "post.md:6", "post.md:8"]
+        ("paragraph", "**注意:** この記事は*古い*です。"), ("heading", "補足"), ("list item", "項目"),
+        ("paragraph", "大文字の属性。")]
+    assert [str(m.location) for m in seg.messages] == ["post.md:2", "post.md:6", "post.md:8", "post.md:20"]
     # The source assembles to what it was, and a translation lands inside the element.
     assert markdown_to_html(assemble(seg, lambda m: m.msgid, False), "ja") == markdown_to_html(body, "ja")
     english = {"**注意:** この記事は*古い*です。": "**Note:** this post is *old*.", "補足": "Aside",
