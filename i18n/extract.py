@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -188,8 +189,8 @@ class _Merged:
     None when they are :attr:`settled`'s (the merge changed nothing), not sent twice."""
     empty: list[tuple[str, str | None]]
     """The entries the merge left empty: the translation memory may fill them."""
-    settled: list[tuple[str, str | None, str]] | None
-    """What :func:`_settled` keeps of it."""
+    settled: bytes | None
+    """What :func:`_settled` keeps of it, pickled once in the worker (see :func:`_pack`)."""
 
 
 _WORK: dict[str, Any] = {}
@@ -216,7 +217,7 @@ def _merge_task(task: tuple[str, tuple[str, ...]]) -> list[_Merged | Problem]:
         same = merged_as_is(fast, old, locale, prose, _WORK["drop_obsolete"]) \
             if fast is not None and old is not None else None
         if same is not None and old is not None:
-            settled = _settled(same)
+            settled = _pack(_settled(same))
             results.append(_Merged(code, domain, None, _cache_key(_WORK["salt"], code, pot, old),
                                    list(translation_memory(same).items()) if settled is None else None,
                                    [(str(e.id), e.context) for e in same if not e.string], settled))
@@ -235,7 +236,7 @@ def _merge_task(task: tuple[str, tuple[str, ...]]) -> list[_Merged | Problem]:
         merged = update_catalog(po, template, locale, _WORK["date"], drop_obsolete=_WORK["drop_obsolete"])
         data = catalog_bytes(merged, prose=prose)
         unchanged = old is not None and same_catalog_bytes(old, data)
-        settled = _settled(entries(merged))
+        settled = _pack(_settled(entries(merged)))
         results.append(_Merged(code, domain, None if unchanged else data,
                                _cache_key(_WORK["salt"], code, pot, old if unchanged and old is not None else data),
                                None if unchanged and settled is not None else known,
@@ -259,8 +260,8 @@ def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
                             "no templates; run 'extract' first")
     salt = digest("update", code_digest(), str(drop_obsolete))
     template_bytes = {path.stem: path.read_bytes() for path in template_files}
-    settled: dict[tuple[str, str], list[tuple[str, str | None, str]]] = {}
-    """(locale, domain) -> translations of a catalog that needs no merge."""
+    settled: dict[tuple[str, str], bytes] = {}
+    """(locale, domain) -> translations of a catalog that needs no merge (packed: see :func:`_pack`)."""
     todo: dict[str, list[str]] = {}
     """domain -> the locales whose catalog of it is merged, in the configuration's order."""
     stored = cache.keys("update")  # none on a new clone: then no catalog is read twice to find out
@@ -272,7 +273,7 @@ def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
             data = path.read_bytes() if stored and path.is_file() else None
             key = _cache_key(salt, locale.code, pot, data) if data is not None else None
             known = cache.get("update", key) if key in stored else None
-            if isinstance(known, list):
+            if isinstance(known, bytes):
                 settled[(locale.code, domain)] = known
             else:
                 todo.setdefault(domain, []).append(locale.code)
@@ -308,7 +309,7 @@ def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
                                                  data=template_bytes[domain]),
                                     locale, date, memory, drop_obsolete=drop_obsolete)
                 written = write_catalog(path, po, prose=domain != SITE_DOMAIN)
-                pairs = _settled(entries(po))
+                pairs = _pack(_settled(entries(po)))
                 key = _cache_key(salt, locale.code, template_bytes[domain], path.read_bytes())
             else:
                 written = one.data is not None and write_catalog_bytes(path, one.data)
@@ -326,12 +327,12 @@ def _update(config: SiteConfig, cache: BuildCache, drop_obsolete: bool,
 
 
 def _memory(code: str, domains: dict[str, bytes], merged: dict[tuple[str, str], _Merged],
-            settled: dict[tuple[str, str], list[tuple[str, str | None, str]]]) -> dict[tuple[str, str | None], str]:
+            settled: dict[tuple[str, str], bytes]) -> dict[tuple[str, str | None], str]:
     """The locale's translation memory, in domain order, whether each catalog was merged or settled."""
     memory: dict[tuple[str, str | None], str] = {}
     for domain in domains:
         if (code, domain) in settled:
-            for msgid, context, string in settled[(code, domain)]:
+            for msgid, context, string in _unpack(settled[(code, domain)]):
                 memory.setdefault((msgid, context), string)
         elif (code, domain) in merged:
             one = merged[(code, domain)]
@@ -339,9 +340,22 @@ def _memory(code: str, domains: dict[str, bytes], merged: dict[tuple[str, str], 
                 for key, string in one.known:
                     memory.setdefault(key, string)
             else:
-                for msgid, context, string in one.settled or ():
+                for msgid, context, string in _unpack(one.settled):
                     memory.setdefault((msgid, context), string)
     return memory
+
+
+def _pack(pairs: list[tuple[str, str | None, str]] | None) -> bytes | None:
+    """``pairs`` pickled, as a worker sends them and the cache keeps them: the main process
+    neither unpickles nor pickles them again (a 1000-post site's catalogs hold 19 MB of
+    them), and reads them (:func:`_unpack`) only when a catalog has empty entries for the
+    translation memory to fill."""
+    return None if pairs is None else pickle.dumps(pairs, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _unpack(blob: bytes | None) -> list[tuple[str, str | None, str]]:
+    """The pairs :func:`_pack` pickled (none for None)."""
+    return [] if blob is None else pickle.loads(blob)
 
 
 def _settled(found: list[Entry]) -> list[tuple[str, str | None, str]] | None:
