@@ -747,6 +747,20 @@ _ESCAPED = re.compile('[\\\\\t\r\n"]')
 """What ``escape`` doubles: a chunk without them escapes to its own length plus the quotes."""
 
 
+@lru_cache(maxsize=16)
+def _filled_lines(width: int) -> re.Pattern[str]:
+    """Babel's lines of a line with single spaces and nothing to escape, each a match, as its wrapper fills them.
+
+    Its chunks are the words and the spaces; a line takes whole chunks while it
+    stays under the width with its two quotes (at most ``width - 3`` characters),
+    so it ends where the longest such prefix ends before or after a space (or
+    at the end); a word longer than that is a line of its own.  Ten times
+    faster than adding up the chunks: a Korean or English msgstr is a
+    paragraph of them.
+    """
+    return re.compile(rf".{{1,{width - 3}}}(?:(?<= )|(?= )|\Z)|[^ ]+")
+
+
 def _normalize(value: str, width: int) -> str:
     """Babel's ``normalize(value, width=width)``, the same string, without escaping each word twice.
 
@@ -773,8 +787,10 @@ def _normalize(value: str, width: int) -> str:
                 else:
                     chunks.append(piece)
         elif line.isprintable() and "  " not in line:
-            # No whitespace but single spaces (every other kind is unprintable, NUL too):
-            # the whitespace split, without a regular expression stepping through each character.
+            # No whitespace but single spaces (every other kind is unprintable, NUL too).
+            if width > 3 and (plain or not _ESCAPED.search(line)):
+                lines += _filled_lines(width).findall(line)
+                continue
             chunks = line.replace(" ", "\0 \0").split("\0")
         else:
             chunks = _SPACES.split(line)

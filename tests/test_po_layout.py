@@ -69,6 +69,21 @@ def test_random_prose_is_wrapped_as_babel_wraps_it(value: str, width: int) -> No
     assert _normalize(value, width) == normalize(value, width=width)
 
 
+SINGLE_SPACED = st.builds(
+    lambda lead, words, trail: lead + " ".join(words) + trail,
+    st.sampled_from(["", " "]),
+    st.lists(st.sampled_from(["a", "bb", "word", "한국어", "日本語の文章です", "x" * 80, "、。", "?!", "'q'"]),
+             min_size=1, max_size=80),
+    st.sampled_from(["", " "]))
+"""Prose whose words are one space apart, nothing to escape: the lines a regular expression fills."""
+
+
+@settings(max_examples=800, deadline=None)
+@given(value=SINGLE_SPACED, width=st.integers(3, 90))
+def test_single_spaced_prose_is_filled_as_babel_wraps_it(value: str, width: int) -> None:
+    assert _normalize(value, width) == normalize(value, width=width)
+
+
 PATHS = st.text(alphabet=st.sampled_from(list("ab-_./ 日本\t\u3000\u2068\u2069")), max_size=40)
 
 
