@@ -137,6 +137,19 @@ def test_the_first_update_is_a_target_of_its_own() -> None:
     assert found == {"update of all catalogs, warm": True, "update of all catalogs, first (no cache)": False}
 
 
+def test_cold_build_ratios_are_shown_round_by_round() -> None:
+    """The cold builds run one of each tool per round: each round's ratio is shown beside the medians'."""
+    ours = run.Row(1000, "cold", "ours", [run.Sample(wall, wall, 0, 0) for wall in (10.0, 11.0, 12.0)])
+    hugo = run.Row(1000, "cold", "hugo", [run.Sample(wall, wall, 0, 0) for wall in (5.0, 4.0, 6.0)])
+    edit = run.Row(1000, "po-edit", "ours", [run.Sample(0.5, 0.5, 0, 0)])
+    found = {v["target"]: v for v in run.verdicts([ours, hugo, edit])}
+    assert found["cold build vs Hugo full"]["rounds"] == [2.0, 2.75, 2.0]
+    assert found["cold build vs Hugo full"]["ratio"] == 11.0 / 5.0
+    assert found["PO-edit rebuild vs Hugo full"]["rounds"] == []  # not run beside Hugo's: no rounds
+    table = run.verdict_table(list(found.values()))
+    assert "| 2.00x, 2.75x, 2.00x |" in table and table.count("| — |") >= 1
+
+
 def test_trash_moves_old_trees_aside_until_emptied(tmp_path: Path) -> None:
     site = tmp_path / "site"
     (site / "_site" / "ko").mkdir(parents=True)
