@@ -125,6 +125,17 @@ def test_measure_reports_the_child_memory() -> None:
     assert sample.wall_s > 0 and sample.cpu_s > 0
 
 
+def test_measure_counts_pages_shared_after_fork_once_in_the_tree_pss() -> None:
+    """A forked child's inherited 80 MiB count twice in the tree's RSS, once in its PSS."""
+    child = ("import os, time\n"
+             "b = bytearray(80 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])\n"
+             "if os.fork() == 0:\n    time.sleep(1.0); os._exit(0)\n"
+             "time.sleep(1.0); os.wait()")
+    sample = run.measure([sys.executable, "-c", child])
+    assert sample.tree_kib >= 2 * 80 * 1024
+    assert 80 * 1024 <= sample.tree_pss_kib < 0.7 * sample.tree_kib
+
+
 def test_measure_fails_on_a_failing_command() -> None:
     with pytest.raises(SystemExit):
         run.measure([sys.executable, "-c", "raise SystemExit(3)"])
@@ -148,6 +159,14 @@ def test_cold_build_ratios_are_shown_round_by_round() -> None:
     assert found["PO-edit rebuild vs Hugo full"]["rounds"] == []  # not run beside Hugo's: no rounds
     table = run.verdict_table(list(found.values()))
     assert "| 2.00x, 2.75x, 2.00x |" in table and table.count("| — |") >= 1
+
+
+def test_memory_is_judged_on_the_tree_rss_and_on_its_pss() -> None:
+    ours = run.Row(5000, "cold", "ours", [run.Sample(40.0, 70.0, 140 * 1024, 345 * 1024, tree_pss_kib=120 * 1024)])
+    hugo = run.Row(5000, "cold", "hugo", [run.Sample(30.0, 50.0, 1400 * 1024, 1400 * 1024, tree_pss_kib=1300 * 1024)])
+    found = {v["target"]: v["pass"] for v in run.verdicts([ours, hugo])}
+    assert found["peak RSS (cold) vs Hugo"] is False  # 345 / 1400
+    assert found["peak PSS of the tree (cold) vs Hugo"] is True  # 120 / 1300
 
 
 def test_trash_moves_old_trees_aside_until_emptied(tmp_path: Path) -> None:
