@@ -4,17 +4,18 @@ One function, :func:`segment_post`, serves both extraction (the messages go to
 the POT) and translation (:func:`assemble` puts translations back in the same
 places), as Sphinx's ``extract_messages`` does for both its gettext builder
 and its i18n transform.  What is never a message is kept verbatim: code,
-raw HTML blocks, blocks that are only Liquid, attribute-list-only lines, link
-definitions, rules.  The Markdown inside an element whose opening tag, alone on
-its line, says ``markdown="1"`` (kramdown's notices) is cut into messages like
-any other; the tags are kept.
+raw HTML blocks without text (an embed, a comment, a script), blocks that are
+only Liquid, attribute-list-only lines, link definitions, rules.  The Markdown
+inside an element whose opening tag, alone on its line, says ``markdown="1"``
+(kramdown's notices) is cut into messages like any other; the tags are kept.
 
 A message is one block: a heading, a paragraph, a list item's paragraph, a
 paragraph in a block quote, a table cell, the alt text of an image that stands
-alone, a footnote's paragraph.  Its msgid is the block's inline Markdown on one
-line: soft breaks are joined CJK-aware (:func:`i18n.text.join_lines`), hard
-breaks become ``\\n``; inline Markdown, inline Liquid and kramdown attribute
-lists stay verbatim.
+alone, a footnote's paragraph, a raw HTML block with text for readers in it.
+Its msgid is the block's inline Markdown on one line: soft breaks are joined
+CJK-aware (:func:`i18n.text.join_lines`), hard breaks become ``\\n``; inline
+Markdown, inline Liquid and kramdown attribute lists stay verbatim.  A raw
+HTML block's msgid is the block as written, its tags and lines kept.
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ class Slot:
     """For headings: the anchor taken from the source heading, the same in every language."""
     markable: bool = True
     """Whether an untranslated block can be marked with the source ``lang``."""
+    raw: bool = False
+    """A raw HTML block: a line break of its text is a line break (after :attr:`continuation`),
+    not Markdown's hard break."""
 
 
 Piece = str | Slot
@@ -126,6 +130,18 @@ _BLOCK_LEVEL = {
 
 def _is_blank(line: _Line) -> bool:
     return not line.text.strip()
+
+
+_NOT_PROSE = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|pre|code|textarea)\b.*?(?:</\1\s*>|\Z)|<[^<>]*>|&#?\w+;"
+    r"|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL | re.IGNORECASE)
+"""What a raw HTML block holds that is not text for readers: comments, scripts, styles, code,
+tags, character references, Liquid."""
+
+
+def _has_prose(html: str) -> bool:
+    """Whether a raw HTML block has text for readers in it (a letter outside tags, code and comments)."""
+    return any(ch.isalpha() for ch in _NOT_PROSE.sub(" ", html))
 
 
 def _is_html_block(text: str) -> bool:
@@ -240,8 +256,29 @@ class _Segmenter:
         j = i
         while j < len(lines) and not _is_blank(lines[j]):
             j += 1
-        self.verbatim(lines[i:j])
+        block = lines[i:j]
+        if _has_prose("\n".join(line.text for line in block)):
+            self._html_message(block, cont)
+        else:
+            self.verbatim(block)
         return j
+
+    def _html_message(self, block: list[_Line], cont: str) -> None:
+        """A raw HTML block with text in it: one message, its tags and lines as written.
+
+        Its lines keep their indentation past the least of them (the block re-indented
+        as a whole keeps its msgid) and lose their trailing whitespace; the block is
+        rebuilt with them, so a ``<pre>`` keeps its layout.  An untranslated one is not
+        marked with the source ``lang`` (its markers would land inside raw HTML).
+        """
+        first, rest = block[0], block[1:]
+        lead = len(first.text) - len(first.text.lstrip(" "))
+        indent = min((len(line.text) - len(line.text.lstrip(" ")) for line in rest), default=0)
+        msgid = "\n".join([first.text.strip(), *(line.text[indent:].rstrip() for line in rest)])
+        self.pieces.append(first.full[:first.col + lead])
+        self.pieces.append(Slot(Message(msgid, Location(self.path, first.no), "html block"),
+                                cont + " " * indent, None, markable=False, raw=True))
+        self.pieces.append("\n")
 
     def _fence(self, lines: list[_Line], i: int, cont: str) -> int:
         m = _FENCE.match(lines[i].text)
@@ -588,7 +625,7 @@ def assemble(
         text = translate(piece.message)
         untranslated = text is None
         text = strip_markers(piece.message.msgid if text is None else text)
-        text = text.replace("\n", "  \n" + piece.continuation)
+        text = text.replace("\n", ("\n" if piece.raw else "  \n") + piece.continuation)
         if untranslated and mark_untranslated and piece.markable:
             text = UNTRANSLATED_START + text + UNTRANSLATED_END
         if piece.heading_id:

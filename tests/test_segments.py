@@ -45,13 +45,16 @@ def test_block_kinds_and_what_is_never_a_message() -> None:
         "```python\nprint('コード')\n```\n\n"
         "    インデントされたコード\n\n"
         "<div class=\"raw\">生のHTML</div>\n\n"
+        "<iframe src=\"https://www.youtube.com/embed/abc\" allowfullscreen></iframe>\n\n"
+        "<!-- 下書きのメモ -->\n\n"
+        "<script>\nconst label = \"日本語\";\n</script>\n\n"
         "{% include youtubePlayer.html id=\"abc\" %}\n\n"
         "{: .only-attributes}\n"
     )
     assert msgids(body) == ["見出し", "段落です。", "項目一", "項目二", "引用です。", "列A", "列B", "セル1",
-                            "`code|x`", "代替テキスト"]
+                            "`code|x`", "代替テキスト", '<div class="raw">生のHTML</div>']
     assert kinds(body) == ["heading", "paragraph", "list item", "list item", "blockquote", "table cell",
-                           "table cell", "table cell", "table cell", "image alt"]
+                           "table cell", "table cell", "table cell", "image alt", "html block"]
 
 
 def test_inline_markdown_liquid_and_attribute_lists_stay_verbatim() -> None:
@@ -146,8 +149,10 @@ def test_markdown_inside_an_html_element_marked_markdown_is_for_translators() ->
     seg = segment_body(body, "post.md")
     assert [(m.kind, m.msgid) for m in seg.messages] == [
         ("paragraph", "**注意:** この記事は*古い*です。"), ("heading", "補足"), ("list item", "項目"),
-        ("paragraph", "大文字の属性。")]
-    assert [str(m.location) for m in seg.messages] == ["post.md:2", "post.md:6", "post.md:8", "post.md:20"]
+        ("html block", '<div class="raw">\n生のHTMLの中の文。\n</div>'),
+        ("html block", '<div markdown="0">\n解析されない文。\n</div>'), ("paragraph", "大文字の属性。")]
+    assert [str(m.location) for m in seg.messages] == ["post.md:2", "post.md:6", "post.md:8", "post.md:11",
+                                                       "post.md:15", "post.md:20"]
     # The source assembles to what it was, and a translation lands inside the element.
     assert markdown_to_html(assemble(seg, lambda m: m.msgid, False), "ja") == markdown_to_html(body, "ja")
     english = {"**注意:** この記事は*古い*です。": "**Note:** this post is *old*.", "補足": "Aside",
@@ -155,3 +160,52 @@ def test_markdown_inside_an_html_element_marked_markdown_is_for_translators() ->
     html = markdown_to_html(assemble(seg, lambda m: english.get(m.msgid), False), "en")
     assert '<div class="notice--info">\n<p><strong>Note:</strong> this post is <em>old</em>.</p>\n</div>' in html
     assert "<li>Item</li>" in html and "生のHTMLの中の文。" in html and "解析されない文。" in html
+
+
+def test_a_raw_html_block_with_text_is_one_message_its_tags_and_lines_kept() -> None:
+    """Text for readers in raw HTML is translated: the block is one msgid, as written (but its
+    indentation and trailing spaces), and the translation goes back in its place, in any container."""
+    from i18n.translate import unsafe_reasons
+
+    body = (
+        '<div class="box">\n'
+        '  <p>注意：この記事は<b>古い</b>です。</p>  \n'
+        "</div>\n\n"
+        "> <p align=\"center\">引用の中の\n"
+        "> 文章</p>\n\n"
+        "- 項目\n\n"
+        "    <center>リストの中</center>\n\n"
+        "<pre>\n  字下げ   そのまま\n</pre>\n<p>説明</p>\n"
+    )
+    seg = segment_body(body, "post.md")
+    assert [(m.kind, m.msgid) for m in seg.messages] == [
+        ("html block", '<div class="box">\n  <p>注意：この記事は<b>古い</b>です。</p>\n</div>'),
+        ("html block", '<p align="center">引用の中の\n文章</p>'),
+        ("list item", "項目"),
+        ("html block", "<center>リストの中</center>"),
+        ("html block", "<pre>\n  字下げ   そのまま\n</pre>\n<p>説明</p>")]
+    # The source comes back as it was (less the trailing spaces, which raw HTML ignores).
+    assert assemble(seg, lambda m: m.msgid, False) == body.replace("</p>  \n", "</p>\n")
+    english = {
+        seg.messages[0].msgid: '<div class="box">\n  <p>Note: this post is <b>old</b>.</p>\n</div>',
+        seg.messages[1].msgid: '<p align="center">In the\nquote</p>',
+        "項目": "Item",
+        seg.messages[3].msgid: "<center>In the list</center>",
+    }
+    out = assemble(seg, lambda m: english.get(m.msgid), True)
+    assert '> <p align="center">In the\n> quote</p>\n' in out  # each line inside the quote
+    html = markdown_to_html(out, "en")
+    assert '<div class="box">\n  <p>Note: this post is <b>old</b>.</p>\n</div>' in html
+    assert "<center>In the list</center>" in html and "<pre>\n  字下げ   そのまま\n</pre>" in html
+    assert "\ue000" not in out and "\ue001" not in out  # an untranslated HTML block is not marked
+    # The same tags pass the translation gate; one the source lacks, or a new attribute, does not.
+    for msgid, msgstr in english.items():
+        assert unsafe_reasons(msgid, msgstr) == [], msgid
+    assert unsafe_reasons(seg.messages[3].msgid, '<center onclick="x()">In the list</center>')
+    assert unsafe_reasons(seg.messages[3].msgid, "<center>In the list</center><script>x()</script>")
+
+
+def test_a_raw_html_block_reindented_as_a_whole_keeps_its_msgid() -> None:
+    block = '<div class="box">\n  <p>本文</p>\n</div>\n'
+    shifted = "".join("  " + line + "\n" for line in block.splitlines())
+    assert msgids(block) == msgids(shifted) == ['<div class="box">\n  <p>本文</p>\n</div>']

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from conftest import POST, run_cli, snapshot
+from conftest import POST, edit_msgstr, run_cli, snapshot
 
 from i18n.config import load_config
 from i18n.validate import _Head, validate_site
@@ -222,3 +223,23 @@ def test_a_posts_share_image_is_its_og_image_in_every_language(site: Path, front
             assert f'<meta property="og:image" content="{url}">' in html
             assert '<meta name="twitter:card" content="summary_large_image">' in html
             assert f'"image": "{url}"' in html.replace("\\u002f", "/")
+
+
+def test_a_raw_html_block_with_text_is_extracted_translated_and_built(site: Path) -> None:
+    """From the post to the page: the block reaches the catalogs as one entry, its translation the page."""
+    post = site / "content" / "_posts" / f"{POST}.md"
+    block = '<div class="box">\n  <p>注意：この記事は<b>古い</b>です。</p>\n</div>'
+    post.write_text(post.read_text("utf-8") + "\n" + block + "\n", "utf-8")
+    assert run_cli(site, "extract").returncode == 0
+    assert run_cli(site, "update").returncode == 0
+    ko = site / "locales" / "ko" / "LC_MESSAGES" / f"{POST}.po"
+    assert '#. html block\n' in ko.read_text("utf-8")
+    assert subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(ko)], capture_output=True).returncode == 0
+    translated = '<div class="box">\n  <p>주의: 이 글은 <b>오래된</b> 글입니다.</p>\n</div>'
+    edit_msgstr(ko, '<div class="box">', lambda _: translated)
+    done = run_cli(site, "build")
+    assert done.returncode == 0, done.stderr
+    assert translated in (site / "_site" / "ko" / PAGE).read_text("utf-8")
+    en = (site / "_site" / "en" / PAGE).read_text("utf-8")
+    assert "注意：この記事は<b>古い</b>です。" in en  # not translated in English: shown as written,
+    assert "Parts of this post have not been translated yet" in en  # and counted as untranslated
