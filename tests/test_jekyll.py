@@ -537,6 +537,9 @@ BLOCKS = {
     "a backslash line break": "一行目\\\n二行目\\\\\n三行目\\\\\\\n四行目\\\n",
     "markdown inside an HTML element": ('<div class="notice--info" markdown="1">\n**注意:** この記事は*古い*です。\n'
                                         '</div>\n\n<aside markdown="1">\n- 項目\n</aside>\n\n後の段落。\n'),
+    "raw HTML blocks with text (messages of their own)": (
+        '<div class="box">\n  <p>注意：この記事は<b>古い</b>です。</p>\n</div>\n\n<p align="center">写真：東京</p>\n\n'
+        "<center>中央</center>\n\n後の段落。\n"),
 }
 
 
