@@ -151,6 +151,9 @@ def _is_html_block(text: str) -> bool:
     return m.group(2) is None or m.group(2).lower() in _BLOCK_LEVEL
 
 
+_RAW_TEXT_OPEN = re.compile(r"^ {0,3}(?:<(script|pre|style|textarea)(?=[\s>]|$)|(<!--))", re.IGNORECASE)
+"""An HTML block that ends where its closing tag (or ``-->``) is, blank lines and all (CommonMark's
+kinds 1 and 2; the renderer reads them whole too)."""
 _OPENING_TAG = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9-]*)(\s[^<>]*)>\s*$")
 _MARKDOWN_ATTRIBUTE = re.compile(r"""\s(?i:markdown)\s*=\s*(["']?)(?:1|block|span)\1(?=[\s/]|$)""")
 """(An attribute's name in any case, as the renderer's HTML parser reads it: in lower case.)"""
@@ -256,6 +259,16 @@ class _Segmenter:
         j = i
         while j < len(lines) and not _is_blank(lines[j]):
             j += 1
+        raw = _RAW_TEXT_OPEN.match(lines[i].text)
+        if raw:
+            # A comment, script, style, <pre> or <textarea> left open on its first line runs
+            # through its closing line, past blank lines: what follows a blank is no paragraph.
+            closing = re.compile("-->" if raw.group(2) else rf"</{raw.group(1)}\s*>", re.IGNORECASE)
+            opened = lines[i].text[raw.end():]
+            if not closing.search(opened):
+                end = next((k for k in range(i + 1, len(lines)) if closing.search(lines[k].text)), None)
+                if end is not None:
+                    j = end + 1
         block = lines[i:j]
         if _has_prose("\n".join(line.text for line in block)):
             self._html_message(block, cont)

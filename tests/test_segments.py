@@ -183,7 +183,7 @@ def test_a_raw_html_block_with_text_is_one_message_its_tags_and_lines_kept() -> 
         ("html block", '<p align="center">引用の中の\n文章</p>'),
         ("list item", "項目"),
         ("html block", "<center>リストの中</center>"),
-        ("html block", "<pre>\n  字下げ   そのまま\n</pre>\n<p>説明</p>")]
+        ("html block", "<p>説明</p>")]  # (the <pre> ends at its closing tag: its code is no message)
     # The source comes back as it was (less the trailing spaces, which raw HTML ignores).
     assert assemble(seg, lambda m: m.msgid, False) == body.replace("</p>  \n", "</p>\n")
     english = {
@@ -209,3 +209,15 @@ def test_a_raw_html_block_reindented_as_a_whole_keeps_its_msgid() -> None:
     block = '<div class="box">\n  <p>本文</p>\n</div>\n'
     shifted = "".join("  " + line + "\n" for line in block.splitlines())
     assert msgids(block) == msgids(shifted) == ['<div class="box">\n  <p>本文</p>\n</div>']
+
+
+def test_a_comment_pre_or_script_runs_through_its_closing_line_past_blank_lines() -> None:
+    """As the renderer reads them: what follows a blank line inside one is not a paragraph for translators."""
+    body = ("<!--\n下書きのメモ\n\nまだ続くメモ\n-->\n\n"
+            "<pre>\nコード\n\n  続き\n</pre>\n\n"
+            "<script>\nconst a = 1;\n\nconst b = \"日本\";\n</script>\n<p>説明</p>\n\n"
+            "<!-- 閉じないコメント\n\n段落。\n")
+    seg = segment_body(body, "post.md")
+    assert [(m.kind, m.msgid) for m in seg.messages] == [("html block", "<p>説明</p>"), ("paragraph", "段落。")]
+    assert assemble(seg, lambda m: m.msgid, False) == body
+    assert markdown_to_html(assemble(seg, lambda m: m.msgid, False), "ja") == markdown_to_html(body, "ja")
