@@ -184,6 +184,9 @@ class _Segmenter:
         self.id_counts: dict[str, int] = {}
         self.containers: list[str] = []
         """Kinds of the containers around the current line, innermost last."""
+        self.unclosed: dict[int, tuple[list[_Line], dict[str, int]]] = {}
+        """For a list of lines (by id, kept alive here): from which line on each closing pattern is
+        known to be found on no later line."""
 
     # -- output helpers -------------------------------------------------
 
@@ -266,7 +269,7 @@ class _Segmenter:
             closing = re.compile("-->" if raw.group(2) else rf"</{raw.group(1)}\s*>", re.IGNORECASE)
             opened = lines[i].text[raw.end():]
             if not closing.search(opened):
-                end = next((k for k in range(i + 1, len(lines)) if closing.search(lines[k].text)), None)
+                end = self._closing_line(lines, i, closing)
                 if end is not None:
                     j = end + 1
         block = lines[i:j]
@@ -275,6 +278,21 @@ class _Segmenter:
         else:
             self.verbatim(block)
         return j
+
+    def _closing_line(self, lines: list[_Line], i: int, closing: re.Pattern[str]) -> int | None:
+        """The first line after ``i`` that ``closing`` finds something on, or None.
+
+        A search that found none is remembered (per list of lines, which it keeps
+        alive): no later opener of the same kind scans the rest again, so a post of
+        thousands of unclosed ``<!--`` costs one scan, not one per opener.
+        """
+        _held, never = self.unclosed.setdefault(id(lines), (lines, {}))
+        if never.get(closing.pattern, len(lines)) <= i:
+            return None
+        end = next((k for k in range(i + 1, len(lines)) if closing.search(lines[k].text)), None)
+        if end is None:
+            never[closing.pattern] = i
+        return end
 
     def _html_message(self, block: list[_Line], cont: str) -> None:
         """A raw HTML block with text in it: one message, its tags and lines as written.
