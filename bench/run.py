@@ -93,13 +93,8 @@ class Row:
 # --------------------------------------------------------------------------- measuring
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Sum of RSS of ``root`` and its descendants, from ``/proc/<pid>/stat``."""
-    return _tree(root)[1]
-
-
 def _tree(root: int) -> tuple[set[int], int]:
-    """``root`` and its descendants, and the sum of their RSS."""
+    """``root`` and its descendants, and the sum of their RSS, from ``/proc/<pid>/stat``."""
     parent: dict[int, int] = {}
     rss: dict[int, int] = {}
     for entry in os.scandir("/proc"):

@@ -195,8 +195,8 @@ class _Segmenter:
             self.pieces.append(line.full + "\n")
 
     def slot(self, line: _Line, start: int, msgid: str, kind: str, cont: str,
-             after: str = "\n", heading: bool = False) -> None:
-        """Emit ``line.full[:start]``, a slot for ``msgid``, then ``after``."""
+             after: str = "\n", heading: bool = False, markable: bool = True, raw: bool = False) -> None:
+        """Emit ``line.full[:start]``, a slot for ``msgid``, then ``after`` (see :class:`Slot`)."""
         self.pieces.append(line.full[:start])
         heading_id = None
         if heading and not _EXPLICIT_ID.search(msgid):
@@ -204,7 +204,7 @@ class _Segmenter:
             # ids match a direct rendering.
             heading_id = numbered_id(gfm_slug(plain_text(msgid)), self.used_ids, self.id_counts)
         message = Message(msgid, Location(self.path, line.no), kind)
-        self.pieces.append(Slot(message, cont, heading_id))
+        self.pieces.append(Slot(message, cont, heading_id, markable, raw))
         self.pieces.append(after)
 
     # -- blocks -----------------------------------------------------------
@@ -306,10 +306,7 @@ class _Segmenter:
         lead = len(first.text) - len(first.text.lstrip(" "))
         indent = min((len(line.text) - len(line.text.lstrip(" ")) for line in rest), default=0)
         msgid = "\n".join([first.text.strip(), *(line.text[indent:].rstrip() for line in rest)])
-        self.pieces.append(first.full[:first.col + lead])
-        self.pieces.append(Slot(Message(msgid, Location(self.path, first.no), "html block"),
-                                cont + " " * indent, None, markable=False, raw=True))
-        self.pieces.append("\n")
+        self.slot(first, first.col + lead, msgid, "html block", cont + " " * indent, markable=False, raw=True)
 
     def _fence(self, lines: list[_Line], i: int, cont: str) -> int:
         m = _FENCE.match(lines[i].text)
@@ -485,8 +482,7 @@ class _Segmenter:
                 if image.group(2).strip():
                     start = first.col + image.start(2)
                     self.slot(first, start, image.group(2), "image alt", cont,
-                              first.full[first.col + image.end(2):] + "\n")
-                    self.pieces[-2] = Slot(self.pieces[-2].message, cont, None, False)  # type: ignore[union-attr]
+                              first.full[first.col + image.end(2):] + "\n", markable=False)
                 else:
                     self.verbatim(para)
                 return
