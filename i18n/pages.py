@@ -23,6 +23,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import heapq
+import itertools
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -219,12 +220,28 @@ def _post_sitemap(model: Model) -> Iterator[dict[str, Any]]:
                 yield {"loc": url, "alternates": alternates, "lastmod": info.modified.date().isoformat()}
 
 
+SITEMAP_URLS = 50_000
+"""Most URLs one sitemap file may list (the sitemaps.org protocol's limit)."""
+SITEMAP_BYTES = 40 * 2**20
+"""Most bytes one sitemap file is planned to hold, by :func:`_entry_bytes` (the protocol allows
+50 MiB: the rest is a margin for a site's own sitemap layout)."""
+
+
+def _entry_bytes(entry: dict[str, Any]) -> int:
+    """About what the default layout makes of a sitemap entry, in bytes (a little more, not less)."""
+    return 64 + len(entry["loc"]) + len(entry.get("lastmod") or "") + sum(
+        64 + len(alt.hreflang) + len(alt.href) for alt in entry.get("alternates") or ())
+
+
 def site_files(model: Model, others: list[dict[str, Any]]) -> list[PageJob]:
     """The sitemap (the post pages' entries, then ``others``, the other pages'), and ``robots.txt``.
 
     They come last.  The sitemap's entries are made again from the model, once
     for its key and once more if it is rendered, rather than gathered from every
-    post page: the largest page of the site is never held whole as data.
+    post page: the largest page of the site is never held whole as data.  A site
+    with more entries than one file may hold (:data:`SITEMAP_URLS`,
+    :data:`SITEMAP_BYTES`) gets ``/sitemap.xml`` as a sitemap index of
+    ``/sitemap-1.xml``, ``/sitemap-2.xml``... each holding the next entries.
     """
     code = model.config.source_locale.code
 
@@ -232,14 +249,33 @@ def site_files(model: Model, others: list[dict[str, Any]]) -> list[PageJob]:
         yield from _post_sitemap(model)
         yield from others
 
-    h = hashlib.blake2b(digest_size=16)
+    parts: list[tuple[int, str, str]] = []  # (entries before the next part, hash, newest lastmod) of each part
+    h, count, size, newest = hashlib.blake2b(digest_size=16), 0, 0, ""
     for entry in entries():
+        bytes_ = _entry_bytes(entry)
+        if count and (count - (parts[-1][0] if parts else 0) >= SITEMAP_URLS or size + bytes_ > SITEMAP_BYTES):
+            parts.append((count, h.hexdigest(), newest))
+            h, size, newest = hashlib.blake2b(digest_size=16), 0, ""
         h.update(repr(entry).encode("utf-8"))
-    return [PageJob("/sitemap.xml", "sitemap.xml", code, None, depends=f"sitemap {h.hexdigest()}",
-                    make=lambda: {"entries": entries()}),
-            PageJob("/robots.txt", "robots.txt", code, {"sitemap": model.urls.absolute("/sitemap.xml"),
-                                                       "root": model.urls.href("/"),
-                                                       "status": model.urls.href(STATUS_PATH)})]
+        count, size, newest = count + 1, size + bytes_, max(newest, entry.get("lastmod") or "")
+    parts.append((count, h.hexdigest(), newest))
+    robots = PageJob("/robots.txt", "robots.txt", code, {"sitemap": model.urls.absolute("/sitemap.xml"),
+                                                        "root": model.urls.href("/"),
+                                                        "status": model.urls.href(STATUS_PATH)})
+    if len(parts) == 1:
+        return [PageJob("/sitemap.xml", "sitemap.xml", code, None, depends=f"sitemap {parts[0][1]}",
+                        make=lambda: {"entries": entries()}), robots]
+
+    def part(start: int, end: int) -> Callable[[], dict[str, Any]]:
+        return lambda: {"entries": itertools.islice(entries(), start, end)}
+
+    jobs, sitemaps, start = [], [], 0
+    for number, (end, hashed, lastmod) in enumerate(parts, 1):
+        path = f"/sitemap-{number}.xml"
+        jobs.append(PageJob(path, "sitemap.xml", code, None, depends=f"sitemap {hashed}", make=part(start, end)))
+        sitemaps.append({"loc": model.urls.absolute(path), "lastmod": lastmod})
+        start = end
+    return [PageJob("/sitemap.xml", "sitemapindex.xml", code, {"sitemaps": sitemaps}), *jobs, robots]
 
 
 def other_pages(model: Model) -> Iterator[PageJob]:

@@ -17,6 +17,9 @@ from .config import SiteConfig
 from .errors import Location, Problem
 from .urls import URL_SAFE as _URL_SAFE
 
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_NS = {"s": _SITEMAP_NS, "x": "http://www.w3.org/1999/xhtml"}
+
 
 class _Head(HTMLParser):
     def __init__(self) -> None:
@@ -99,23 +102,52 @@ def validate_site(config: SiteConfig) -> list[Problem]:
     return problems
 
 
-def _check_sitemap(config: SiteConfig, pages: dict[str, _Head]) -> list[Problem]:
+def _sitemaps(config: SiteConfig) -> tuple[list[tuple[Path, etree.Element]], list[Problem]]:
+    """Each sitemap file of the built site with its root element: ``sitemap.xml``, or the files
+    it lists when it is a sitemap index; and the problems of finding them."""
     path = config.output_dir / "sitemap.xml"
     where = Location.of(path, root=config.root)
     if not path.is_file():
-        return [Problem(where, "no sitemap.xml")]
-    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
-    problems = []
+        return [], [Problem(where, "no sitemap.xml")]
+    try:
+        root = etree.parse(path).getroot()
+    except etree.ParseError as exc:
+        return [], [Problem(Location.of(path, exc.position[0], config.root), f"sitemap.xml is not XML: {exc}")]
+    if root.tag != f"{{{_SITEMAP_NS}}}sitemapindex":
+        return [(path, root)], []
+    found, problems = [], []
+    for loc_el in root.iterfind("s:sitemap/s:loc", _NS):
+        loc = (loc_el.text or "").strip()
+        part = _url_to_file(config, loc)
+        if part is None or not part.is_file():
+            problems.append(Problem(where, f"sitemap index lists {loc}, which is not a file of the site"))
+            continue
+        try:
+            found.append((part, etree.parse(part).getroot()))
+        except etree.ParseError as exc:
+            problems.append(Problem(Location.of(part, exc.position[0], config.root), f"sitemap is not XML: {exc}"))
+    return found, problems
+
+
+def _check_sitemap(config: SiteConfig, pages: dict[str, _Head]) -> list[Problem]:
+    files, problems = _sitemaps(config)
+    if not files and problems:
+        return problems
     listed = set()
-    for url_el in etree.parse(path).getroot().findall("s:url", ns):
-        loc = (url_el.findtext("s:loc", "", ns) or "").strip()
-        listed.add(loc)
-        alts = sorted((link.get("hreflang", ""), link.get("href", "")) for link in url_el.findall("x:link", ns))
-        head = pages.get(loc)
-        if head is None:
-            problems.append(Problem(where, f"sitemap lists {loc}, which is not a page"))
-        elif alts != sorted(head.alternates):
-            problems.append(Problem(where, f"sitemap alternates of {loc} differ from the page's hreflang links"))
+    for path, root in files:
+        where = Location.of(path, root=config.root)
+        for url_el in root.findall("s:url", _NS):
+            loc = (url_el.findtext("s:loc", "", _NS) or "").strip()
+            if loc in listed:
+                problems.append(Problem(where, f"sitemap lists {loc} more than once"))
+            listed.add(loc)
+            alts = sorted((link.get("hreflang", ""), link.get("href", "")) for link in url_el.findall("x:link", _NS))
+            head = pages.get(loc)
+            if head is None:
+                problems.append(Problem(where, f"sitemap lists {loc}, which is not a page"))
+            elif alts != sorted(head.alternates):
+                problems.append(Problem(where, f"sitemap alternates of {loc} differ from the page's hreflang links"))
+    where = Location.of(config.output_dir / "sitemap.xml", root=config.root)
     for url, head in pages.items():
         if not head.noindex and url not in listed and not url.endswith("/404.html"):
             problems.append(Problem(where, f"indexable page {url} is missing from the sitemap"))

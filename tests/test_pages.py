@@ -300,6 +300,79 @@ def test_sitemap_is_valid_against_the_sitemaps_schema(site: Path) -> None:
     assert (built / "robots.txt").read_text("utf-8").endswith(f"Sitemap: {BASE}/sitemap.xml\n")
 
 
+def _sitemap_entries(root: ET.Element) -> dict[str, list[tuple[str | None, str | None]]]:
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9", "x": "http://www.w3.org/1999/xhtml"}
+    return {u.findtext("s:loc", "", ns): sorted((a.get("hreflang"), a.get("href")) for a in u.findall("x:link", ns))
+            for u in root.findall("s:url", ns)}
+
+
+@pytest.mark.parametrize("limit", ["SITEMAP_URLS", "SITEMAP_BYTES"])
+def test_a_sitemap_too_large_for_one_file_becomes_an_index_of_parts(site: Path, limit: str,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past 50,000 URLs (or about 40 MiB) a sitemap is split, as search engines require; below, one file again."""
+    from lxml import etree
+
+    from i18n import pages
+    from i18n.site import build as build_site
+
+    schemas = Path(__file__).parent / "data" / "schemas"
+    urlset = etree.XMLSchema(etree.parse(str(schemas / "sitemap.xsd")))
+    index = etree.XMLSchema(etree.parse(str(schemas / "siteindex.xsd")))
+    config = load_config(site)
+    build_site(config, jobs=1)
+    whole = _sitemap_entries(ET.parse(site / "_site" / "sitemap.xml").getroot())
+    assert len(whole) == 13
+
+    post = site / "content" / "_posts" / f"{POST}.md"
+    monkeypatch.setattr(pages, limit, 5 if limit == "SITEMAP_URLS" else 2000)  # 5 URLs, or about 2 entries
+    post.write_bytes(post.read_bytes() + b"\n")  # an edit: the build plans every page again
+    build_site(config, jobs=1)
+    built = site / "_site"
+    tree = etree.parse(str(built / "sitemap.xml"))
+    assert index.validate(tree), index.error_log
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [loc.text for loc in tree.getroot().iterfind("s:sitemap/s:loc", ns)]
+    count = 3 if limit == "SITEMAP_URLS" else len(locs)
+    assert count >= 2 and locs == [f"{BASE}/sitemap-{n}.xml" for n in range(1, count + 1)]
+    lastmods = [s.findtext("s:lastmod", None, ns) for s in tree.getroot().iterfind("s:sitemap", ns)]
+    together: dict[str, list[tuple[str | None, str | None]]] = {}
+    for n in range(1, count + 1):
+        part = etree.parse(str(built / f"sitemap-{n}.xml"))
+        assert urlset.validate(part), urlset.error_log
+        entries = _sitemap_entries(ET.parse(built / f"sitemap-{n}.xml").getroot())
+        assert not entries.keys() & together.keys()
+        if limit == "SITEMAP_URLS":
+            assert len(entries) <= 5
+        else:  # the planned size of its entries is not less than their real one (+ the urlset element)
+            assert (built / f"sitemap-{n}.xml").stat().st_size <= 2000 + 200
+        # A part's lastmod is its newest entry's (none when no entry has one: listings).
+        newest = max((m.text for m in part.getroot().iter("{*}lastmod")), default=None)
+        assert lastmods[n - 1] == newest
+        together.update(entries)
+    assert together == whole  # every URL, in order, once
+    assert (built / "robots.txt").read_text("utf-8").endswith(f"Sitemap: {BASE}/sitemap.xml\n")
+    assert validate_site(config) == []
+    (built / "sitemap-2.xml").unlink()
+    problems = [p.message for p in validate_site(config)]
+    assert f"sitemap index lists {BASE}/sitemap-2.xml, which is not a file of the site" in problems
+    assert any(m.startswith("indexable page ") and m.endswith(" is missing from the sitemap") for m in problems)
+
+    monkeypatch.undo()  # the site fits one file again: the parts go
+    post.write_bytes(post.read_bytes() + b"\n")
+    build_site(config, jobs=1)
+    assert _sitemap_entries(ET.parse(built / "sitemap.xml").getroot()) == whole
+    assert not list(built.glob("sitemap-*.xml"))
+
+
+def test_site_check_reports_a_sitemap_that_is_not_xml(site: Path) -> None:
+    built = build(site)
+    (built / "sitemap.xml").write_text("<urlset><url>", "utf-8")
+    result = run_cli(site, "check", "--site")
+    assert result.returncode == 1
+    assert "_site/sitemap.xml:1: error: sitemap.xml is not XML: no element found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_a_site_below_a_path_links_everything_below_it(site: Path) -> None:
     config = site / "site.toml"
     config.write_text(config.read_text("utf-8") + 'baseurl = "/blog"\n', "utf-8")
