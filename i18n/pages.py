@@ -71,6 +71,9 @@ class PageJob:
     post: tuple[str, str] | None = None
     """A post page's (post name, locale code): a worker that has the model plans it again from that
     (:func:`post_page`), instead of receiving its context pickled."""
+    model_context: str = ""
+    """The name, in :data:`MODEL_CONTEXTS`, of what makes this page's context from the model: a
+    worker, which has the model, makes it (a large one) instead of receiving it pickled."""
 
     def key(self, salt: str) -> str:
         """Hash of everything the rendered page depends on (``salt``: layouts, UI catalog, config)."""
@@ -78,11 +81,15 @@ class PageJob:
         return digest(salt, self.path, self.template, self.locale, self.article_key, *self.feed_articles,
                       self.depends or repr(self.context))
 
-    def materialize(self) -> dict[str, Any]:
-        """The context, built now if it was deferred (a job goes to a worker without ``make``)."""
+    def materialize(self, model: Model | None = None) -> dict[str, Any]:
+        """The context, built now if it was deferred (a job goes to a worker without ``make``);
+        ``model``: the worker's, for a job sent with only its :attr:`model_context`."""
         if self.context is None:
-            assert self.make is not None
-            self.context = self.make()
+            if self.make is not None:
+                self.context = self.make()
+            else:
+                assert model is not None and self.model_context
+                self.context = MODEL_CONTEXTS[self.model_context](model)
         self.make = None
         return self.context
 
@@ -430,7 +437,7 @@ def _items(model: Model, locale: SiteLocale, posts: list[PostInfo]) -> list[dict
     return out
 
 
-def _listing_pages(model: Model, locale: SiteLocale, showing: set[str] | None = None) -> list[PageJob]:
+def _listing_pages(model: Model, locale: SiteLocale, showing: set[str] | None = None) -> Iterator[PageJob]:
     """The paginated index of one language (``showing``: only its pages that list one of these posts)."""
     return _paginate(model, locale, model.posts,
                      lambda loc, n: model.urls.index_path(loc, n), heading="",
@@ -440,15 +447,17 @@ def _listing_pages(model: Model, locale: SiteLocale, showing: set[str] | None = 
 
 
 def _paginate(model: Model, locale: SiteLocale, posts: list[PostInfo], path_of: Any, heading: str,
-              x_default: Any, term: dict[str, str] | None = None, showing: set[str] | None = None) -> list[PageJob]:
-    """The pages listing ``posts``; ``showing``: only those that list one of the posts of these names."""
+              x_default: Any, term: dict[str, str] | None = None, showing: set[str] | None = None) -> Iterator[PageJob]:
+    """The pages listing ``posts``; ``showing``: only those that list one of the posts of these names.
+
+    Made one at a time, as the build takes them: a language's listing pages are never all held.
+    """
     lang = model.languages[locale.code]
     per = model.config.posts_per_page
     pages = max(1, -(-len(posts) // per))
     preview = locale not in model.real_locales
     numbers = range(1, pages + 1) if showing is None else \
         sorted({i // per + 1 for i, info in enumerate(posts) if info.name in showing})
-    jobs = []
     for n in numbers:
         path = path_of(locale, n)
         url = model.urls.absolute(path)
@@ -464,8 +473,7 @@ def _paginate(model: Model, locale: SiteLocale, posts: list[PostInfo], path_of: 
                         "next": model.urls.href(path_of(locale, n + 1)) if n < pages else None, "term": term},
         }
         sitemap = None if preview else {"loc": url, "alternates": alternates, "lastmod": None}
-        jobs.append(PageJob(path, "index.html", locale.code, context, sitemap=sitemap))
-    return jobs
+        yield PageJob(path, "index.html", locale.code, context, sitemap=sitemap)
 
 
 def _term_path(locale: SiteLocale, taxonomy: str, term: str, page: int = 1) -> str:
@@ -473,10 +481,9 @@ def _term_path(locale: SiteLocale, taxonomy: str, term: str, page: int = 1) -> s
     return base if page == 1 else f"{base}page/{page}/"
 
 
-def _taxonomy_pages(model: Model, locale: SiteLocale, showing: set[str] | None = None) -> list[PageJob]:
+def _taxonomy_pages(model: Model, locale: SiteLocale, showing: set[str] | None = None) -> Iterator[PageJob]:
     """The pages of every category and tag of one language (``showing``: as :func:`_paginate`)."""
     lang = model.languages[locale.code]
-    jobs = []
     for taxonomy in ("categories", "tags"):
         terms: dict[str, list[PostInfo]] = {}
         for info in model.posts:
@@ -486,13 +493,12 @@ def _taxonomy_pages(model: Model, locale: SiteLocale, showing: set[str] | None =
             if showing is not None and not any(info.name in showing for info in terms[term]):
                 continue
             name = lang.term(taxonomy, term)
-            jobs += _paginate(
+            yield from _paginate(
                 model, locale, terms[term],
                 lambda loc, n, taxonomy=taxonomy, term=term: _term_path(loc, taxonomy, term, n), heading=name,
                 x_default=lambda n, taxonomy=taxonomy, term=term: model.urls.absolute(
                     _term_path(model.config.source_locale, taxonomy, term, n)),
                 term={"taxonomy": taxonomy, "name": name}, showing=showing)
-    return jobs
 
 
 def _feed(model: Model, locale: SiteLocale) -> PageJob:
@@ -582,39 +588,57 @@ def _first_of_each(names: dict[str, str]) -> list[dict[str, str]]:
 
 def status_rows(model: Model) -> list[dict[str, Any]]:
     """Per post and target language: counts, shares, state and what is left (newest post first)."""
-    rows = []
+    return list(_status_rows(model))
+
+
+def _status_rows(model: Model) -> Iterator[dict[str, Any]]:
     for info in model.posts:
         for locale in model.config.target_locales:
             v = model.versions[(info.name, locale.code)]
-            rows.append({
+            yield {
                 "post": info.name, "source": info.path, "title": v.title, "href": model.urls.href(v.path),
                 "locale": locale.code,
                 "translated": v.translated, "fuzzy": v.fuzzy, "untranslated": v.total - v.translated - v.fuzzy,
                 "total": v.total, "ratio": round(v.ratio, 4), "chars_ratio": round(v.chars_ratio, 4),
                 "status": v.status,
                 "left": [{"line": m.line, "msgid": m.msgid, "state": m.state} for m in v.left],
-            })
-    return rows
+            }
 
 
-def _status_page(model: Model) -> PageJob:
-    source = model.config.source_locale
-    lang = model.languages[source.code]
-    url = model.urls.absolute(STATUS_PATH)
-    rows = status_rows(model)
-    for row in rows:
+def _status_page_rows(model: Model) -> Iterator[dict[str, Any]]:
+    """The rows of the status page: :func:`status_rows`' with each catalog's path, long msgids cut short."""
+    for row in _status_rows(model):
         row["catalog"] = f"locales/{model.config.locale(row['locale']).catalog_dir}/LC_MESSAGES/{row['post']}.po"
         row["left"] = [{**m, "msgid": m["msgid"] if len(m["msgid"]) <= 120 else m["msgid"][:119] + "…"}
                        for m in row["left"]]
-    context = {
-        "site": _site(model, lang),
-        "page": _head(model, source, title="", url=url,
+        yield row
+
+
+def _status_context(model: Model, rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What the status page renders (``rows``: instead of every version's)."""
+    source = model.config.source_locale
+    return {
+        "site": _site(model, model.languages[source.code]),
+        "page": _head(model, source, title="", url=model.urls.absolute(STATUS_PATH),
                       alternates=[], noindex=True),
-        "status": {"rows": rows, "locales": [{"code": loc.code, "name": loc.native_name}
-                                             for loc in model.config.target_locales],
+        "status": {"rows": list(_status_page_rows(model)) if rows is None else rows,
+                   "locales": [{"code": loc.code, "name": loc.native_name} for loc in model.config.target_locales],
                    "threshold": model.config.publish_threshold},
     }
-    return PageJob(STATUS_PATH, "status.html", source.code, context)
+
+
+MODEL_CONTEXTS: dict[str, Callable[[Model], dict[str, Any]]] = {"status": _status_context}
+"""Contexts a worker makes from its own model (see :attr:`PageJob.model_context`)."""
+
+
+def _status_page(model: Model) -> PageJob:
+    """The status page, keyed by its rows one at a time: they are a row per post and language,
+    never all held here; a worker makes them again if the page is rendered."""
+    h = hashlib.blake2b(repr(_status_context(model, rows=[])).encode("utf-8"), digest_size=16)
+    for row in _status_page_rows(model):
+        h.update(repr(row).encode("utf-8"))
+    return PageJob(STATUS_PATH, "status.html", model.config.source_locale.code, None,
+                   depends=f"status {h.hexdigest()}", make=lambda: _status_context(model), model_context="status")
 
 
 __all__ = ["Model", "PageJob", "other_pages", "post_page", "post_pages", "site_files", "status_rows", "term_slug"]

@@ -496,7 +496,7 @@ def _render_job(job: PageJob) -> bytes | bytearray:
     from .render import render_page
 
     languages: dict[str, Language] = _STATE["languages"]
-    context = job.materialize()
+    context = job.materialize(_STATE.get("model"))
     if job.article_key:
         from markupsafe import Markup
 
@@ -612,6 +612,9 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
                 writer = writer or tree.prepare()
                 if job.post is not None:
                     yield writer, job.post  # planned again by the worker, from the model it has
+                elif job.model_context:
+                    job.make = None  # its context made by the worker, from the model it has
+                    yield writer, rel, job
                 else:
                     job.materialize()
                     yield writer, rel, job
