@@ -26,11 +26,11 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, BinaryIO
 
 
 def write_if_changed(path: Path, data: bytes, *, durable: bool = True) -> bool:
@@ -188,8 +188,18 @@ class SpareWriter:
         self.put(rel, data)
         return True
 
+    def write_from(self, rel: str, fill: Callable[[BinaryIO], object]) -> bool:
+        """:meth:`write` for a file that ``fill`` writes a piece at a time (a large page, never
+        held whole): it is made in the spare, then compared with the live version; True when they differ."""
+        self.put_from(rel, fill)
+        return not (self.live and _same_bytes(os.path.join(self.live, rel), os.path.join(self.spare, rel)))
+
     def put(self, rel: str, data: bytes | bytearray) -> None:
-        """Put ``data`` at ``rel`` in the spare.
+        """Put ``data`` at ``rel`` in the spare (see :meth:`put_from`)."""
+        self.put_from(rel, lambda f: f.write(data))
+
+    def put_from(self, rel: str, fill: Callable[[BinaryIO], object]) -> None:
+        """Put at ``rel`` in the spare what ``fill`` writes to the file it is given.
 
         A file of the spare that no other name shares (a version older than the
         live one) is rewritten in place, which spares the file system freeing
@@ -207,7 +217,7 @@ class SpareWriter:
             else:
                 if os.fstat(fd).st_nlink == 1:
                     with os.fdopen(fd, "wb") as f:
-                        f.write(data)
+                        fill(f)
                         f.truncate()
                     return
                 os.close(fd)
@@ -222,9 +232,25 @@ class SpareWriter:
                 _make_room(Path(path), Path(self.spare))
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            fill(f)
         if self.twin:
             _link_into(path, os.path.join(self.twin, rel))
+
+
+def _same_bytes(a: str, b: str) -> bool:
+    """True when the files ``a`` and ``b`` hold the same bytes (read a block at a time)."""
+    try:
+        with open(a, "rb") as fa, open(b, "rb") as fb:
+            if os.fstat(fa.fileno()).st_size != os.fstat(fb.fileno()).st_size:
+                return False
+            while True:
+                block = fa.read(1 << 16)
+                if block != fb.read(1 << 16):
+                    return False
+                if not block:
+                    return True
+    except OSError:
+        return False
 
 
 def _link_into(source: Path | str, dest: Path | str) -> None:

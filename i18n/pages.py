@@ -71,6 +71,9 @@ class PageJob:
     post: tuple[str, str] | None = None
     """A post page's (post name, locale code): a worker that has the model plans it again from that
     (:func:`post_page`), instead of receiving its context pickled."""
+    large: bool = False
+    """Written into its file as it is rendered, a chunk at a time (the sitemap, the status page):
+    never held whole."""
     model_context: str = ""
     """The name, in :data:`MODEL_CONTEXTS`, of what makes this page's context from the model: a
     worker, which has the model, makes it (a large one) instead of receiving it pickled."""
@@ -271,7 +274,7 @@ def site_files(model: Model, others: list[dict[str, Any]]) -> list[PageJob]:
                                                         "status": model.urls.href(STATUS_PATH)})
     if len(parts) == 1:
         return [PageJob("/sitemap.xml", "sitemap.xml", code, None, depends=f"sitemap {parts[0][1]}",
-                        make=lambda: {"entries": entries()}), robots]
+                        make=lambda: {"entries": entries()}, large=True), robots]
 
     def part(start: int, end: int) -> Callable[[], dict[str, Any]]:
         return lambda: {"entries": itertools.islice(entries(), start, end)}
@@ -279,7 +282,8 @@ def site_files(model: Model, others: list[dict[str, Any]]) -> list[PageJob]:
     jobs, sitemaps, start = [], [], 0
     for number, (end, hashed, lastmod) in enumerate(parts, 1):
         path = f"/sitemap-{number}.xml"
-        jobs.append(PageJob(path, "sitemap.xml", code, None, depends=f"sitemap {hashed}", make=part(start, end)))
+        jobs.append(PageJob(path, "sitemap.xml", code, None, depends=f"sitemap {hashed}", make=part(start, end),
+                            large=True))
         sitemaps.append({"loc": model.urls.absolute(path), "lastmod": lastmod})
         start = end
     return [PageJob("/sitemap.xml", "sitemapindex.xml", code, {"sitemaps": sitemaps}), *jobs, robots]
@@ -638,7 +642,8 @@ def _status_page(model: Model) -> PageJob:
     for row in _status_page_rows(model):
         h.update(repr(row).encode("utf-8"))
     return PageJob(STATUS_PATH, "status.html", model.config.source_locale.code, None,
-                   depends=f"status {h.hexdigest()}", make=lambda: _status_context(model), model_context="status")
+                   depends=f"status {h.hexdigest()}", make=lambda: _status_context(model), model_context="status",
+                   large=True)
 
 
 __all__ = ["Model", "PageJob", "other_pages", "post_page", "post_pages", "site_files", "status_rows", "term_slug"]

@@ -19,10 +19,10 @@ import gettext
 import math
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 import jinja2.runtime
@@ -244,10 +244,31 @@ def render_page(env: jinja2.Environment, template: str, context: dict[str, Any],
     """Render a layout to a page's UTF-8 bytes; raise :class:`PipelineError` at the layout line that fails.
 
     The page is encoded as the layout makes it, a chunk at a time, into one buffer:
-    a large one (the sitemap) is never held as its pieces, as text and as bytes
-    at once, nor copied.  ``root``: the site folder, which locations are shown relative to.
+    it is never held as its pieces, as text and as bytes at once, nor copied.
+    ``root``: the site folder, which locations are shown relative to.
     """
-    out = bytearray()
+    chunks = _encoded(env, template, context, root)
+    first = next(chunks, b"")
+    second = next(chunks, None)
+    if second is None:
+        return first  # a page of one chunk, most of them
+    out = bytearray(first)
+    out += second
+    for chunk in chunks:
+        out += chunk
+    return out
+
+
+def write_page(env: jinja2.Environment, template: str, context: dict[str, Any], file: BinaryIO,
+               root: Path | None = None) -> None:
+    """:func:`render_page` into ``file``, a chunk at a time: a large page (the sitemap) is never held whole."""
+    for chunk in _encoded(env, template, context, root):
+        file.write(chunk)
+
+
+def _encoded(env: jinja2.Environment, template: str, context: dict[str, Any],
+             root: Path | None) -> Iterator[bytes]:
+    """The page a layout makes, as UTF-8 chunks of about :data:`_CHUNK` characters (the last one shorter)."""
     pieces: list[str] = []
     size = 0
     try:
@@ -255,13 +276,10 @@ def render_page(env: jinja2.Environment, template: str, context: dict[str, Any],
             pieces.append(piece)
             size += len(piece)
             if size >= _CHUNK:
-                out += "".join(pieces).encode("utf-8")
+                yield "".join(pieces).encode("utf-8")
                 pieces.clear()
                 size = 0
-        if not out:
-            return "".join(pieces).encode("utf-8")  # a page of one chunk, most of them
-        out += "".join(pieces).encode("utf-8")
-        return out
+        yield "".join(pieces).encode("utf-8")
     except jinja2.TemplateError as exc:
         where = Location(f"layouts/{template}")
         if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:

@@ -29,7 +29,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeAlias
 
 from .cache import BuildCache, digest
 from .config import SiteConfig
@@ -492,8 +492,9 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
 
 # -- stage 3: pages ---------------------------------------------------------------------------
 
-def _render_job(job: PageJob) -> bytes | bytearray:
-    from .render import render_page
+def _render_job(job: PageJob, into: BinaryIO | None = None) -> bytes | bytearray:
+    """The page's bytes; with ``into``, written there a chunk at a time instead (and b"" returned)."""
+    from .render import render_page, write_page
 
     languages: dict[str, Language] = _STATE["languages"]
     context = job.materialize(_STATE.get("model"))
@@ -506,6 +507,9 @@ def _render_job(job: PageJob) -> bytes | bytearray:
         entries = [{**e, "content": _article_html(e["article_key"])} for e in context["feed"]["entries"]]
         context = {**context, "feed": {**context["feed"], "entries": entries}}
     lang = languages[job.locale]
+    if into is not None:
+        write_page(lang.jinja, job.template, context, into, lang.config.root)
+        return b""
     return render_page(lang.jinja, job.template, context, lang.config.root)
 
 
@@ -543,6 +547,8 @@ def _current(manifest: dict[str, str], out_dir: str, rel: str, key: str) -> bool
 
 def _written(writer: SpareWriter, rel: str, job: PageJob) -> bool | Problem:
     try:
+        if job.large:
+            return writer.write_from(rel, lambda file: _render_job(job, file))
         data = _render_job(job)
     except PipelineError as exc:
         return exc.problem  # a problem crosses back from a worker; an exception would not

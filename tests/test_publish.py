@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import pickle
 import shutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import pytest
 from conftest import run_cli, snapshot
@@ -141,6 +143,33 @@ def test_workers_writing_a_first_version_fill_the_twin(tmp_path: Path) -> None:
             tree.record(rel)
         tree.publish(V2)
     assert snapshot(site) == V2 and snapshot(spare) == V2 and _inodes(spare) == _inodes(site)
+
+
+def test_a_page_written_a_piece_at_a_time_is_compared_with_the_live_one(tmp_path: Path) -> None:
+    """``write_from`` (the sitemap): made in the spare as it is rendered, never through the live file it
+    may share an inode with; True only when its bytes differ from the live version's."""
+    site = tmp_path / "_site"
+    publish(site, V1)
+    publish(site, V1 | {"ko/a.html": b"a 1 again"})  # the spare now shares ko/b.html's inode with the live site
+    spare = tmp_path / "._site.previous"
+    assert (spare / "ko" / "b.html").stat().st_ino == (site / "ko" / "b.html").stat().st_ino
+
+    def pieces(*chunks: bytes) -> Callable[[BinaryIO], None]:
+        def fill(file: BinaryIO) -> None:
+            for chunk in chunks:
+                file.write(chunk)
+        return fill
+
+    with StagedTree(site) as tree:
+        writer = tree.prepare()
+        assert not writer.write_from("ko/b.html", pieces(b"b", b" ", b"1"))  # the same bytes
+        assert writer.write_from("ko/b.html", pieces(b"b 2, ", b"longer"))
+        assert (site / "ko" / "b.html").read_bytes() == b"b 1"  # the live file is untouched
+        assert writer.write_from("en/new.html", pieces(b"new"))
+        tree.record("ko/b.html")
+        tree.record("en/new.html")
+        tree.publish([*V1, "ko/a.html", "en/new.html"])
+    assert snapshot(site) == V1 | {"ko/a.html": b"a 1 again", "ko/b.html": b"b 2, longer", "en/new.html": b"new"}
 
 
 def test_a_first_build_leaves_the_spare_ready_except_in_continuous_integration(
