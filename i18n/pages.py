@@ -243,25 +243,22 @@ def _entry_bytes(entry: dict[str, Any]) -> int:
         64 + len(alt.hreflang) + len(alt.href) for alt in entry.get("alternates") or ())
 
 
-def site_files(model: Model, others: list[dict[str, Any]]) -> list[PageJob]:
-    """The sitemap (the post pages' entries, then ``others``, the other pages'), and ``robots.txt``.
+SitemapPart = tuple[int, str, str]
+"""A sitemap file as planned: the number of entries before the next file's, the hash of its
+entries, and their newest ``lastmod`` ('' when none has one)."""
 
-    They come last.  The sitemap's entries are made again from the model, once
-    for its key and once more if it is rendered, rather than gathered from every
-    post page: the largest page of the site is never held whole as data.  A site
-    with more entries than one file may hold (:data:`SITEMAP_URLS`,
-    :data:`SITEMAP_BYTES`) gets ``/sitemap.xml`` as a sitemap index of
-    ``/sitemap-1.xml``, ``/sitemap-2.xml``... each holding the next entries.
-    """
-    code = model.config.source_locale.code
 
-    def entries() -> Iterator[dict[str, Any]]:
-        yield from _post_sitemap(model)
-        yield from others
+def _sitemap_entries(model: Model, others: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    yield from _post_sitemap(model)
+    yield from others
 
-    parts: list[tuple[int, str, str]] = []  # (entries before the next part, hash, newest lastmod) of each part
+
+def sitemap_parts(model: Model, others: list[dict[str, Any]]) -> list[SitemapPart]:
+    """How the sitemap's entries (the post pages', then ``others``) fall into files: one, unless
+    they pass :data:`SITEMAP_URLS` or :data:`SITEMAP_BYTES`."""
+    parts: list[SitemapPart] = []
     h, count, size, newest = hashlib.blake2b(digest_size=16), 0, 0, ""
-    for entry in entries():
+    for entry in _sitemap_entries(model, others):
         bytes_ = _entry_bytes(entry)
         if count and (count - (parts[-1][0] if parts else 0) >= SITEMAP_URLS or size + bytes_ > SITEMAP_BYTES):
             parts.append((count, h.hexdigest(), newest))
@@ -269,16 +266,33 @@ def site_files(model: Model, others: list[dict[str, Any]]) -> list[PageJob]:
         h.update(repr(entry).encode("utf-8"))
         count, size, newest = count + 1, size + bytes_, max(newest, entry.get("lastmod") or "")
     parts.append((count, h.hexdigest(), newest))
+    return parts
+
+
+def site_files(model: Model, others: list[dict[str, Any]], parts: list[SitemapPart] | None = None) -> list[PageJob]:
+    """The sitemap (the post pages' entries, then ``others``, the other pages'), and ``robots.txt``.
+
+    They come last.  The sitemap's entries are made again from the model, once
+    for its key (:func:`sitemap_parts`, unless ``parts`` are given: the last
+    build's, when the model is the same) and once more if it is rendered, rather
+    than gathered from every post page: the largest page of the site is never
+    held whole as data.  A site with more entries than one file may hold
+    (:data:`SITEMAP_URLS`, :data:`SITEMAP_BYTES`) gets ``/sitemap.xml`` as a
+    sitemap index of ``/sitemap-1.xml``, ``/sitemap-2.xml``... each holding the
+    next entries.
+    """
+    code = model.config.source_locale.code
+    parts = sitemap_parts(model, others) if parts is None else parts
     robots = PageJob("/robots.txt", "robots.txt", code, {"sitemap": model.urls.absolute("/sitemap.xml"),
                                                         "root": model.urls.href("/"),
                                                         "status": model.urls.href(STATUS_PATH)})
-    if len(parts) == 1:
-        return [PageJob("/sitemap.xml", "sitemap.xml", code, None, depends=f"sitemap {parts[0][1]}",
-                        make=lambda: {"entries": entries()}, large=True), robots]
 
     def part(start: int, end: int) -> Callable[[], dict[str, Any]]:
-        return lambda: {"entries": itertools.islice(entries(), start, end)}
+        return lambda: {"entries": itertools.islice(_sitemap_entries(model, others), start, end)}
 
+    if len(parts) == 1:
+        return [PageJob("/sitemap.xml", "sitemap.xml", code, None, depends=f"sitemap {parts[0][1]}",
+                        make=part(0, parts[0][0]), large=True), robots]
     jobs, sitemaps, start = [], [], 0
     for number, (end, hashed, lastmod) in enumerate(parts, 1):
         path = f"/sitemap-{number}.xml"
@@ -646,4 +660,5 @@ def _status_page(model: Model) -> PageJob:
                    large=True)
 
 
-__all__ = ["Model", "PageJob", "other_pages", "post_page", "post_pages", "site_files", "status_rows", "term_slug"]
+__all__ = ["Model", "PageJob", "SitemapPart", "other_pages", "post_page", "post_pages", "site_files", "sitemap_parts",
+           "status_rows", "term_slug"]

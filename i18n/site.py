@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
 
     from .articles import Article, ArticleContext
-    from .pages import Model, PageJob
+    from .pages import Model, PageJob, SitemapPart
     from .preview import Session
     from .ui import Language
 
@@ -583,7 +583,7 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     planned here while workers render the ones before (at most :data:`BATCH` ahead, so
     contexts never pile up in memory); the sitemap last, its post entries made again from the model.
     """
-    from .pages import other_pages, post_pages, site_files
+    from .pages import other_pages, post_pages, site_files, sitemap_parts
 
     salts: dict[tuple[str, str], str] = {}
     urls = model.urls
@@ -647,7 +647,8 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
                 others_sitemap.append(sitemap)
 
     others: list[_Planned] = []
-    kept = None if only is not None else _kept_others(cache.get("state", "others"), inputs, manifest, out_dir)
+    kept, kept_parts = (None, None) if only is not None else \
+        _kept_others(cache.get("state", "others"), inputs, manifest, out_dir)
     post_salts = {loc.code: inputs.page_salt(loc.code, "post.html") for loc in model.locales}
     _STATE.update(languages=model.languages, cache=cache, model=model, urls=urls, salts=post_salts,
                   manifest=manifest, out_dir=out_dir)  # what workers plan post pages with
@@ -679,10 +680,11 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
             for _ in range(BATCH):
                 window.release()
     if only is None:
-        for item in planned(site_files(model, others_sitemap), windowed=False):
+        parts = kept_parts if kept_parts is not None else sitemap_parts(model, others_sitemap)
+        for item in planned(site_files(model, others_sitemap, parts), windowed=False):
             done(_page_task(item))
         if kept is None:
-            cache.put("state", "others", (inputs.model_key, {k: salts[k] for _, _, k, _ in others}, others))
+            cache.put("state", "others", (inputs.model_key, {k: salts[k] for _, _, k, _ in others}, others, parts))
         else:
             cache.mark_used("state", "others")
     for rel in written:
@@ -695,22 +697,23 @@ _Planned = tuple[str, str, tuple[str, str], "dict[str, Any] | None"]
 """A page but a post's, as a build planned it: output file, key, (locale code, layout), sitemap entry."""
 
 
-def _kept_others(last: object, inputs: Inputs, manifest: dict[str, str], out_dir: str) -> list[_Planned] | None:
-    """The pages but the posts' as the last build planned them, when planning them again would give the same.
+def _kept_others(last: object, inputs: Inputs, manifest: dict[str, str],
+                 out_dir: str) -> tuple[list[_Planned] | None, list[SitemapPart] | None]:
+    """The pages but the posts' as the last build planned them, when planning them again would give
+    the same, and how its sitemap fell into files, when that is the same.
 
-    That is when every input but the layouts is as it was (so the model and every
-    context are), the layouts each of these pages is made with are too (so their
-    keys are), and their files are in place.  A layout edit of the post pages then
-    plans no listing, feed or status page again.  None: plan them.
+    The sitemap is when every input but the layouts is as it was (so the model and every
+    context are); the pages are when, besides, the layouts each of them is made with are too
+    (so their keys are), and their files are in place.  A layout edit of the post pages then
+    plans no listing, feed or status page again, nor hashes the sitemap's entries.  None: plan them.
     """
-    if not (isinstance(last, tuple) and len(last) == 3 and last[0] == inputs.model_key):
-        return None
-    _, salts, pages = last
-    if any(inputs.page_salt(code, template) != salt for (code, template), salt in salts.items()):
-        return None
-    if not all(_current(manifest, out_dir, rel, key) for rel, key, _, _ in pages):
-        return None
-    return list(pages)
+    if not (isinstance(last, tuple) and len(last) == 4 and last[0] == inputs.model_key):
+        return None, None
+    _, salts, pages, parts = last
+    if any(inputs.page_salt(code, template) != salt for (code, template), salt in salts.items()) \
+            or not all(_current(manifest, out_dir, rel, key) for rel, key, _, _ in pages):
+        return None, list(parts)
+    return list(pages), list(parts)
 
 
 def _write_assets(config: SiteConfig, report: BuildReport, tree: StagedTree) -> dict[str, str]:

@@ -222,22 +222,32 @@ def test_a_post_layout_edit_plans_no_other_page_again(tmp_path: Path, monkeypatc
         calls.append(1)
         return other_pages(model)  # type: ignore[arg-type]
 
+    hashed: list[int] = []  # the sitemap's entries, made again and hashed for its key
+    sitemap_parts = pages.sitemap_parts
+
+    def counted_parts(model: object, others: object) -> object:
+        hashed.append(1)
+        return sitemap_parts(model, others)  # type: ignore[arg-type]
+
     monkeypatch.setattr(pages, "other_pages", counted)
+    monkeypatch.setattr(pages, "sitemap_parts", counted_parts)
     _edit_layout(site, 1)
     build(load_config(site), jobs=1)
-    assert calls == []  # (the clean builds below count too)
+    assert calls == [] and hashed == []  # (the clean builds below count too)
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean1")
     (site / "_site" / "ko" / "index.html").unlink()  # a page not in place: planned again, and made
     _edit_layout(site, 2)
     calls.clear()
+    hashed.clear()
     build(load_config(site), jobs=1)
-    assert calls == [1]
+    assert calls == [1] and hashed == []  # the model is the same: so is the sitemap's key
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean2")
     edit_msgstr(site / "locales" / "ko" / "LC_MESSAGES" / "site.po", "Related posts", lambda _s: "관련")
     _edit_layout(site, 3)  # with another input: planned again
     calls.clear()
+    hashed.clear()
     build(load_config(site), jobs=1)
-    assert calls == [1]
+    assert calls == [1] and hashed == [1]
     assert snapshot(site / "_site") == _clean_copy(site, tmp_path / "clean3")
 
 
