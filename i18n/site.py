@@ -492,11 +492,24 @@ def _render_articles(ctx: ArticleContext, files: list[PostFile], locales: tuple[
 
 # -- stage 3: pages ---------------------------------------------------------------------------
 
-def _render_job(job: PageJob, into: BinaryIO | None = None) -> bytes | bytearray:
-    """The page's bytes; with ``into``, written there a chunk at a time instead (and b"" returned)."""
-    from .render import render_page, write_page
+def _render_job(job: PageJob) -> bytes | bytearray:
+    """The page's bytes."""
+    from .render import render_page
 
-    languages: dict[str, Language] = _STATE["languages"]
+    lang, context = _page_context(job)
+    return render_page(lang.jinja, job.template, context, lang.config.root)
+
+
+def _write_job(job: PageJob, file: BinaryIO) -> None:
+    """The page written into ``file`` a chunk at a time (a large one, never held whole)."""
+    from .render import write_page
+
+    lang, context = _page_context(job)
+    write_page(lang.jinja, job.template, context, file, lang.config.root)
+
+
+def _page_context(job: PageJob) -> tuple[Language, dict[str, Any]]:
+    """The interface language a page is rendered with, and its context with the articles it shows."""
     context = job.materialize(_STATE.get("model"))
     if job.article_key:
         from markupsafe import Markup
@@ -506,11 +519,8 @@ def _render_job(job: PageJob, into: BinaryIO | None = None) -> bytes | bytearray
         # Atom's type="html" content is escaped HTML: a plain str, which autoescaping escapes.
         entries = [{**e, "content": _article_html(e["article_key"])} for e in context["feed"]["entries"]]
         context = {**context, "feed": {**context["feed"], "entries": entries}}
-    lang = languages[job.locale]
-    if into is not None:
-        write_page(lang.jinja, job.template, context, into, lang.config.root)
-        return b""
-    return render_page(lang.jinja, job.template, context, lang.config.root)
+    languages: dict[str, Language] = _STATE["languages"]
+    return languages[job.locale], context
 
 
 PageTask: TypeAlias = "tuple[SpareWriter, str, PageJob] | tuple[SpareWriter, tuple[str, str]]"
@@ -548,7 +558,7 @@ def _current(manifest: dict[str, str], out_dir: str, rel: str, key: str) -> bool
 def _written(writer: SpareWriter, rel: str, job: PageJob) -> bool | Problem:
     try:
         if job.large:
-            return writer.write_from(rel, lambda file: _render_job(job, file))
+            return writer.write_from(rel, lambda file: _write_job(job, file))
         data = _render_job(job)
     except PipelineError as exc:
         return exc.problem  # a problem crosses back from a worker; an exception would not
