@@ -209,7 +209,8 @@ def test_every_catalog_update_writes_is_then_merged_as_is(
     """Merged once (after whatever a translator did), a catalog is recognized on the next ``update``.
 
     Not after a conflict or another language (update refuses those), nor with an obsolete entry's
-    "#~|" line: the PO grammar's fast path leaves those to Babel's reader, so the full merge runs.
+    "#~|" line: the PO grammar's fast path leaves those to Babel's reader, so the full merge runs;
+    nor when merging it again would change it (then it must not be taken as merged).
     """
     template, _keys = data.draw(template_file())
     catalog = data.draw(translated(template, tmp_path, prose))
@@ -223,5 +224,12 @@ def test_every_catalog_update_writes_is_then_merged_as_is(
     fast = template_entries(template)
     assert fast is not None
     found = merged_as_is(fast, once, KO, prose, False)
+    twice, _ = _full_merge(template, once, prose, False, tmp_path)
+    if twice != once:
+        # Babel's merge is not always its own fixed point: a template's own "#|" line (which no
+        # extract writes) replaces the previous msgid a fuzzy match gave. The shortcut must not
+        # take such a catalog as merged.
+        assert found is None
+        return
     assert found is not None
     assert _fields(found) == _fields(once_entries)
