@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -52,10 +51,6 @@ if TYPE_CHECKING:
 
 # Babel's catalogs, Jinja2, Python-Markdown and python-liquid are imported by the
 # stages that use them (below), so that a build with nothing to do never pays for them.
-
-BATCH = 256
-"""Pages planned ahead of the workers at most: bounds memory while keeping workers busy."""
-
 
 @dataclass
 class BuildReport:
@@ -590,8 +585,9 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
 
     ``only``: the pages that can have changed, the others staying as the manifest says.
     Post pages are planned by the workers (each from its name); the other pages are
-    planned here while workers render the ones before (at most :data:`BATCH` ahead, so
-    contexts never pile up in memory); the sitemap last, its post entries made again from the model.
+    planned here while workers render the ones before (as the workers take them, a few tasks
+    ahead: contexts never pile up in memory); the sitemap last, its post entries made again
+    from the model.
     """
     from .pages import other_pages, post_pages, site_files, sitemap_parts
 
@@ -601,12 +597,10 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
     new_manifest: dict[str, str] = {} if only is None else dict(manifest)
     others_sitemap: list[dict[str, Any]] = []
     cache.commit()  # before workers read it
-    window = threading.Semaphore(BATCH)
-    stop = threading.Event()
     writer: SpareWriter | None = None
 
     def planned(jobs_: Iterable[PageJob], sitemap: list[dict[str, Any]] | None = None,
-                windowed: bool = True, record: list[_Planned] | None = None) -> Iterator[PageTask]:
+                record: list[_Planned] | None = None) -> Iterator[PageTask]:
         """The jobs to render (keys unlike the manifest's), noting every key and sitemap entry."""
         nonlocal writer
         for job in jobs_:
@@ -621,10 +615,6 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
             if record is not None:
                 record.append((rel, key, (job.locale, job.template), job.sitemap))
             if not _current(manifest, out_dir, rel, key):
-                if windowed:
-                    window.acquire()
-                    if stop.is_set():
-                        return
                 writer = writer or tree.prepare()
                 if job.post is not None:
                     yield writer, job.post  # planned again by the worker, from the model it has
@@ -643,9 +633,6 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
         if model.posts:
             writer = writer or tree.prepare()  # most builds that plan every page change some post page
         for post in post_pages(model):
-            window.acquire()
-            if stop.is_set():
-                return
             assert writer is not None
             yield writer, post
         if kept is None:
@@ -681,17 +668,11 @@ def _render_pages(model: Model, inputs: Inputs, cache: BuildCache, manifest: dic
                 written.append(rel)
 
     with Workers(jobs) as workers:
-        try:
-            for result in workers.imap(_page_task, itertools.chain(head, tasks), expected):
-                window.release()
-                done(result)
-        finally:
-            stop.set()  # a planner waiting for room stops (after an error, nobody consumes results)
-            for _ in range(BATCH):
-                window.release()
+        for result in workers.imap(_page_task, itertools.chain(head, tasks), expected):
+            done(result)
     if only is None:
         parts = kept_parts if kept_parts is not None else sitemap_parts(model, others_sitemap)
-        for item in planned(site_files(model, others_sitemap, parts), windowed=False):
+        for item in planned(site_files(model, others_sitemap, parts)):
             done(_page_task(item))
         if kept is None:
             cache.put("state", "others", (inputs.model_key, {k: salts[k] for _, _, k, _ in others}, others, parts))
