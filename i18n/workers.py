@@ -11,7 +11,8 @@ before: its worker-handler thread waits on the pipe the results come back
 through without reading it, so it spins each time a result is on its way, a
 tenth of a second of the main process's CPU in a layout edit of 1000 posts,
 taken from the workers' two cores; and it waits forever for a worker that was
-killed, where the executor raises ``BrokenProcessPool``.)
+killed, where the executor tells: the command then stops with a
+:class:`~i18n.errors.PipelineError`.)
 """
 
 from __future__ import annotations
