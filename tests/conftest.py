@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seed" / "000_0a61e2a549e77a43.txt"
 CORPUS = ROOT.parent / "shared" / "corpus" / "commonmark-spec-0.31.2.json"
 POST = "2021-02-22-tesla-ai-jim-keller"
+EXTRA_POSTS = 29
+"""With the example's post, more posts than the build renders without forking workers."""
 
 
 @pytest.fixture
@@ -25,6 +27,15 @@ def site(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "content", dest / "content")
     shutil.copytree(ROOT / "locales", dest / "locales")
     return dest
+
+
+@pytest.fixture
+def many(site: Path) -> Path:
+    """The example site with :data:`EXTRA_POSTS` more posts: enough for the build to use worker processes."""
+    for n in range(EXTRA_POSTS):
+        (site / "content" / "_posts" / f"2020-01-{1 + n:02d}-post-{n}.md").write_text(
+            f"---\ntitle: 記事{n}\ncategories:\n - Tesla\n---\n\n## 見出し{n}\n\n本文{n}です。\n", "utf-8")
+    return site
 
 
 def run_cli(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

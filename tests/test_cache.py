@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import POST, edit_msgstr, run_cli, snapshot
+from conftest import EXTRA_POSTS, POST, edit_msgstr, run_cli, snapshot
 
 from i18n import articles
 from i18n import site as site_module
@@ -20,24 +20,9 @@ from i18n.config import load_config
 from i18n.site import BuildReport, build
 
 ROOT = Path(__file__).resolve().parent.parent
-EXTRA_POSTS = 29
-"""With the example's post, more posts than the build renders without forking workers."""
 LOCALES = 3
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # fork() in a multi-threaded test process
-
-
-def _add_posts(root: Path) -> None:
-    for n in range(EXTRA_POSTS):
-        (root / "content" / "_posts" / f"2020-01-{1 + n:02d}-post-{n}.md").write_text(
-            f"---\ntitle: 記事{n}\ncategories:\n - Tesla\n---\n\n## 見出し{n}\n\n本文{n}です。\n", "utf-8")
-
-
-@pytest.fixture
-def many(site: Path) -> Path:
-    """The example site with enough posts for the build to use worker processes."""
-    _add_posts(site)
-    return site
 
 
 def _database(root: Path) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import snapshot
+from conftest import EXTRA_POSTS, snapshot
 
 from i18n import site as site_module
 from i18n.cli import main
@@ -73,17 +73,15 @@ def test_a_killed_worker_is_an_error_not_a_hang() -> None:
 
 
 def test_a_build_whose_worker_is_killed_fails_cleanly_and_publishes_nothing(
-        site: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    for n in range(PARALLEL_FROM + 5):
-        (site / "content" / "_posts" / f"2020-01-{1 + n:02d}-post-{n}.md").write_text(
-            f"---\ntitle: 記事{n}\n---\n\n本文{n}です。\n", "utf-8")
-    assert main(["-C", str(site), "-q", "build", "--jobs", "1"]) == 0
-    before = snapshot(site / "_site")
-    shutil.rmtree(site / ".cache")  # every article rendered again, on the workers
-    (site / "content" / "_posts" / "2020-01-01-post-0.md").write_text("---\ntitle: 変更\n---\n\n変更。\n", "utf-8")
+        many: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert EXTRA_POSTS + 1 >= PARALLEL_FROM  # enough articles for the build to send them to workers
+    assert main(["-C", str(many), "-q", "build", "--jobs", "1"]) == 0
+    before = snapshot(many / "_site")
+    shutil.rmtree(many / ".cache")  # every article rendered again, on the workers
+    (many / "content" / "_posts" / "2020-01-01-post-0.md").write_text("---\ntitle: 変更\n---\n\n変更。\n", "utf-8")
     monkeypatch.setattr(site_module, "_article_task", _killed_on_post_2)
-    assert main(["-C", str(site), "-q", "build", "--jobs", "2"]) == 1
+    assert main(["-C", str(many), "-q", "build", "--jobs", "2"]) == 1
     err = capsys.readouterr().err
     assert "worker process ended abruptly" in err
     assert "Traceback" not in err
-    assert snapshot(site / "_site") == before  # the live site as it was
+    assert snapshot(many / "_site") == before  # the live site as it was
